@@ -1,0 +1,172 @@
+"""One frozen dataclass per verb, resolved as: defaults < ``--config file.yaml`` < explicit CLI options.
+
+Every run saves its resolved config next to what it wrote (``gen_config.yaml``, ``config.yaml`` in a run
+folder), so a result can always be traced back to the options that made it.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from easyocr_ko.errors import EasyOcrKoError
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def to_dict(config: Any) -> dict:
+    """A dataclass config as plain YAML-safe types (paths as strings, tuples as lists)."""
+    return {f.name: _plain(getattr(config, f.name)) for f in fields(config)}
+
+
+def _coerce(cls: type, name: str, value: Any) -> Any:
+    """YAML/CLI value -> the field's type: lists become tuples, strings become Paths where the field holds
+    paths (annotation mentions ``Path`` or metadata ``paths=True``)."""
+    spec = {f.name: f for f in fields(cls)}[name]
+    holds_paths = "Path" in str(spec.type) or spec.metadata.get("paths", False)
+    if isinstance(value, (list, tuple)):
+        return tuple(Path(v) if holds_paths else v for v in value)
+    if holds_paths and isinstance(value, str):
+        return Path(value)
+    return value
+
+
+def build_config(cls: type, yaml_file: Path | None, options: Mapping[str, Any]) -> Any:
+    """Resolve a config: ``cls`` defaults, overridden by ``yaml_file``'s keys, overridden by ``options``.
+
+    ``options`` holds only what the user set explicitly (``None`` values are ignored).
+
+    Raises:
+        EasyOcrKoError: the YAML file is unreadable, not a mapping, or has keys ``cls`` does not know.
+    """
+    values: dict[str, Any] = {}
+    known = {f.name for f in fields(cls)}
+    if yaml_file is not None:
+        try:
+            loaded = yaml.safe_load(Path(yaml_file).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as err:
+            raise EasyOcrKoError(f"cannot read config {yaml_file}: {err}") from err
+        if not isinstance(loaded, dict):
+            raise EasyOcrKoError(f"config {yaml_file} must be a mapping of option: value")
+        unknown = sorted(set(loaded) - known)
+        if unknown:
+            raise EasyOcrKoError(f"config {yaml_file}: unknown keys {', '.join(unknown)}")
+        values.update(loaded)
+    values.update({k: v for k, v in options.items() if v is not None and k in known})
+    values = {k: _coerce(cls, k, v) for k, v in values.items()}
+    try:
+        return cls(**values)
+    except TypeError as err:
+        raise EasyOcrKoError(f"bad configuration: {err}") from err
+
+
+def save_config(config: Any, path: Path) -> None:
+    """Write a config as YAML (atomically)."""
+    from easyocr_ko.dictionary import write_lines_atomic
+
+    text = yaml.safe_dump(to_dict(config), allow_unicode=True, sort_keys=False)
+    write_lines_atomic([text.rstrip("\n")], path)
+
+
+@dataclass(frozen=True)
+class GenConfig:
+    """Options of ``easyocr-ko gen``; the rendering options mirror trdg's CLI flags (in brackets).
+
+    Attributes:
+        output: dataset folder to create.
+        count: images in all splits together [-c].
+        val_fraction: share of ``count`` for the validation split, in [0, 1).
+        val_count: validation images (overrides ``val_fraction``).
+        split_by: ``word`` keeps train and validation vocabularies disjoint; ``sample`` shares them.
+        dicts: dictionary files (default: the shipped ``dicts/ko_default.txt``) [--dict].
+        corpora: plain-text corpora cut into short phrases.
+        fonts: font files or folders (default: the shipped fonts) [-ft/-fd].
+        val_fonts: fonts (file name, stem or family) used only in validation, never in training.
+        exclude_fonts: fonts never used.
+        height: image height in px [-f]; EasyOCR's gen2 imgH is 64.
+        skew_angle / random_skew: rotation in degrees, or up to it at random [-k, -rk].
+        blur / random_blur: Gaussian blur radius in px, or up to it at random [-bl, -rbl].
+        background: 0 Gaussian noise, 1 plain white, 2 quasicrystal, 3 pictures from ``image_dir`` [-b, -id].
+        distorsion / distorsion_orientation: 0 none, 1 sine, 2 cosine, 3 random; 0 vertical, 1 horizontal,
+            2 both [-d, -do].
+        margins: top, left, bottom, right in px [-m].
+        space_width: width of a space as a multiple of the font's [-sw].
+        character_spacing: extra px between characters [-cs].
+        text_color: ``#rrggbb`` or a range ``#rrggbb,#rrggbb`` drawn per image [-tc].
+        stroke_width / stroke_fill: outline width in px and colour (range allowed) [-stw, -stf].
+        fit: crop tightly around the text [-fi].
+        image_mode: Pillow mode of saved images (``L`` grey, ``RGB``) [-im].
+        workers: rendering processes [-t].
+        seed: makes images and labels reproducible, whatever the number of workers.
+        sheet_samples: images on the contact sheet.
+    """
+
+    output: Path
+    count: int = 300
+    val_fraction: float = 0.1
+    val_count: int | None = None
+    split_by: str = "word"
+    dicts: tuple = field(default=(), metadata={"paths": True})
+    corpora: tuple = field(default=(), metadata={"paths": True})
+    fonts: tuple = field(default=(), metadata={"paths": True})
+    val_fonts: tuple = ()
+    exclude_fonts: tuple = ()
+    height: int = 64
+    skew_angle: int = 2
+    random_skew: bool = True
+    blur: float = 1.0
+    random_blur: bool = True
+    background: int = 0
+    image_dir: Path | None = None
+    distorsion: int = 0
+    distorsion_orientation: int = 0
+    margins: tuple = (5, 5, 5, 5)
+    space_width: float = 1.0
+    character_spacing: int = 0
+    text_color: str = "#000000,#404040"
+    stroke_width: int = 0
+    stroke_fill: str = "#282828"
+    fit: bool = False
+    image_mode: str = "L"
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    seed: int = 0
+    sheet_samples: int = 48
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.count >= 1, "count must be >= 1"),
+            (0 <= self.val_fraction < 1, "val_fraction must be in [0, 1)"),
+            (self.val_count is None or 0 <= self.val_count < self.count, "val_count must be in [0, count)"),
+            (self.split_by in ("word", "sample"), "split_by must be 'word' or 'sample'"),
+            (self.height >= 8, "height must be >= 8 px"),
+            (self.background in (0, 1, 2, 3), "background must be 0, 1, 2 or 3"),
+            (self.background != 3 or self.image_dir is not None, "background 3 needs an image_dir"),
+            (self.distorsion in (0, 1, 2, 3), "distorsion must be 0, 1, 2 or 3"),
+            (self.distorsion_orientation in (0, 1, 2), "distorsion_orientation must be 0, 1 or 2"),
+            (len(self.margins) == 4 and all(m >= 0 for m in self.margins), "margins needs 4 values >= 0"),
+            (self.margins[0] + self.margins[2] < self.height, "vertical margins must leave room for text"),
+            (self.image_mode in ("L", "RGB", "RGBA", "1"), "image_mode must be L, RGB, RGBA or 1"),
+            (self.workers >= 1, "workers must be >= 1"),
+            (self.skew_angle >= 0 and self.blur >= 0, "skew_angle and blur must be >= 0"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise EasyOcrKoError(message)
+
+    @property
+    def n_val(self) -> int:
+        """Images in the validation split."""
+        if self.val_count is not None:
+            return self.val_count
+        return int(round(self.count * self.val_fraction))

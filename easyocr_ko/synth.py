@@ -1,0 +1,468 @@
+"""``easyocr-ko gen``: dictionary words x handwriting fonts -> trdg images -> DTRB folder + LMDB per split.
+
+Output layout (``OUT`` = ``GenConfig.output``)::
+
+    OUT/gen_config.yaml               the resolved options
+    OUT/train/gt.txt                  images/000000001.png<TAB>label  (UTF-8, NFC; DTRB gt format)
+    OUT/train/images/*.png
+    OUT/train/fonts.tsv               index, image, font file, family: which font drew each image
+    OUT/lmdb/train/data.mdb           DTRB LMDB of the same samples (+ fonts.tsv, keyed by LMDB index)
+    OUT/validation/...                the same for the validation split
+    OUT/contact_sheet.png             random samples with their labels and fonts
+    OUT/summary.json                  counts, failures by reason, per-font counts, speed
+
+Reproducibility: each sample ``i`` of a split is rendered after seeding Python's ``random`` (trdg's RNG),
+numpy and OpenCV (``cv2.randn`` draws trdg's noise background) from a hash of (seed, split, i, attempt),
+and words are paired with fonts by a planner that runs in the parent; so the same seed and options give
+the same images and labels whatever the number of worker processes.
+
+Pairing: trdg's own generators give word ``k`` font ``k mod F``, so a word always gets the same font.  Here
+the split's words are drawn epoch by epoch in a shuffled order (every word before any repeats) and each is
+paired with a font chosen at random among the fonts that really draw all of its characters
+(:func:`easyocr_ko.fonts.drawn_characters`), so no tofu is ever rendered.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import multiprocessing as mp
+import os
+import random
+import shutil
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+from tqdm import tqdm
+
+from easyocr_ko import _trdg
+from easyocr_ko.config import GenConfig, save_config, to_dict
+from easyocr_ko.dictionary import load_dictionary, write_lines_atomic
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.fonts import FontInfo, expand_font_paths, inspect_fonts, load_font, shipped_font_paths
+from easyocr_ko.lmdb_dataset import write_lmdb
+
+SPLITS = ("train", "validation")
+MAX_ATTEMPTS = 4  # a sample trdg fails to render is retried with another word and font this many times
+_OWN_OUTPUTS = {"gen_config.yaml", "summary.json", "contact_sheet.png", "train", "validation", "lmdb"}
+
+
+def sample_seed(seed: int, split: str, index: int, attempt: int = 0) -> int:
+    """64-bit seed of one render, from (seed, split, sample index, attempt)."""
+    digest = hashlib.blake2b(f"{seed}/{split}/{index}/{attempt}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def seed_everything(value: int) -> None:
+    """Seed the RNGs trdg draws from: Python ``random``, numpy's global RNG and OpenCV's."""
+    random.seed(value)
+    np.random.seed(value % (1 << 32))
+    cv2.setRNGSeed(value % (1 << 31))
+
+
+def trdg_kwargs(config: GenConfig) -> dict:
+    """Keyword arguments for ``FakeTextDataGenerator.generate`` (trdg 1.8.0), minus index/text/font."""
+    return dict(
+        out_dir=None,
+        size=config.height,
+        extension="png",
+        skewing_angle=config.skew_angle,
+        random_skew=config.random_skew,
+        blur=config.blur,
+        random_blur=config.random_blur,
+        background_type=config.background,
+        distorsion_type=config.distorsion,
+        distorsion_orientation=config.distorsion_orientation,
+        is_handwritten=False,
+        name_format=2,
+        width=-1,
+        alignment=1,
+        text_color=config.text_color,
+        orientation=0,
+        space_width=config.space_width,
+        character_spacing=config.character_spacing,
+        margins=tuple(config.margins),
+        fit=config.fit,
+        output_mask=0,
+        word_split=False,
+        image_dir=str(config.image_dir) if config.image_dir else None,
+        stroke_width=config.stroke_width,
+        stroke_fill=config.stroke_fill,
+        image_mode=config.image_mode,
+        output_bboxes=0,
+    )
+
+
+def render_text(text: str, font: Path | str, kwargs: dict, seed: int) -> tuple[Image.Image | None, str]:
+    """Render one text image with trdg, reproducibly.
+
+    Args:
+        text: the label to draw.
+        font: font file.
+        kwargs: from :func:`trdg_kwargs`.
+        seed: per-render seed (see :func:`sample_seed`).
+
+    Returns:
+        ``(image, "")`` on success (a PIL image of height ``kwargs['size']``, mode ``kwargs['image_mode']``),
+        or ``(None, reason)`` when trdg returns nothing or raises.
+    """
+    generator = _trdg.fake_text_generator()
+    seed_everything(seed)
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            image = generator.generate(0, text, str(font), **kwargs)
+    except Exception as err:  # trdg raises assorted errors on odd glyph metrics; counted, never fatal
+        return None, f"trdg raised {type(err).__name__}"
+    if image is None:
+        printed = out.getvalue()
+        if "too similar" in printed:
+            return None, "trdg rejected it: text and background too similar"
+        return None, "trdg returned no image"
+    if image.size[0] < 1 or image.size[1] < 1:
+        return None, "trdg returned an empty image"
+    return image, ""
+
+
+def encode_png(image: Image.Image) -> bytes:
+    """PNG bytes of a PIL image (zlib level 1: fast, lossless)."""
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- planning
+
+@dataclass
+class SplitPlan:
+    """Words and fonts of one split, and the (word, font) of every sample's first attempt."""
+
+    name: str
+    words: list[str]
+    fonts: list[FontInfo]
+    coverers: dict[str, list[int]]
+    samples: list[tuple[str, int]] = field(default_factory=list)
+    words_without_font: int = 0
+
+
+def _match_font(fonts: Sequence[FontInfo], key: str) -> list[int]:
+    key_l = key.lower()
+    return [i for i, f in enumerate(fonts)
+            if key_l in (f.name.lower(), f.path.stem.lower(), f.family.lower())]
+
+
+def _font_groups(config: GenConfig, fonts: list[FontInfo]) -> tuple[list[FontInfo], list[FontInfo]]:
+    """(training fonts, validation fonts) after --exclude-font and --val-font."""
+    def indices(keys: Sequence[str], option: str) -> set[int]:
+        out: set[int] = set()
+        for key in keys:
+            found = _match_font(fonts, key)
+            if not found:
+                raise EasyOcrKoError(f"{option} {key!r} matches no font (give a file name, stem or family)")
+            out.update(found)
+        return out
+
+    excluded = indices(config.exclude_fonts, "--exclude-font")
+    val_only = indices(config.val_fonts, "--val-font")
+    kept = [i for i in range(len(fonts)) if i not in excluded]
+    train = [fonts[i] for i in kept if i not in val_only]
+    val = [fonts[i] for i in kept if i in val_only] if val_only else [fonts[i] for i in kept]
+    if not train or not val:
+        raise EasyOcrKoError("no font left for the training or the validation split after "
+                             "--exclude-font/--val-font")
+    return train, val
+
+
+def plan_splits(config: GenConfig, words: list[str], fonts: list[FontInfo]) -> list[SplitPlan]:
+    """Split the vocabulary and fonts, and pair each sample's word with a random font that draws it.
+
+    Raises:
+        EasyOcrKoError: a split has no word that any of its fonts can draw, or the dictionary is too
+            small to split by word.
+    """
+    n_val = config.n_val
+    sizes = {"train": config.count - n_val, "validation": n_val}
+    train_fonts, val_fonts = _font_groups(config, fonts)
+    rng = random.Random(f"{config.seed}/split")
+    if config.split_by == "word" and n_val > 0:
+        if len(words) < 2:
+            raise EasyOcrKoError("splitting by word needs at least 2 dictionary entries; use --split-by sample")
+        shuffled = words[:]
+        rng.shuffle(shuffled)
+        n_val_words = min(len(words) - 1, max(1, round(len(words) * n_val / config.count)))
+        pools = {"validation": shuffled[:n_val_words], "train": shuffled[n_val_words:]}
+    else:
+        pools = {"train": words, "validation": words}
+    plans = []
+    for name in SPLITS:
+        if sizes[name] == 0:
+            continue
+        split_fonts = train_fonts if name == "train" else val_fonts
+        coverers = {w: [i for i, f in enumerate(split_fonts) if f.can_draw(w)] for w in pools[name]}
+        drawable = [w for w in pools[name] if coverers[w]]
+        if not drawable:
+            raise EasyOcrKoError(f"no {name} word can be drawn by any of the {name} fonts")
+        plan = SplitPlan(name, drawable, split_fonts, coverers, words_without_font=len(pools[name]) - len(drawable))
+        prng = random.Random(f"{config.seed}/{name}/plan")
+        order: list[str] = []
+        while len(plan.samples) < sizes[name]:
+            if not order:
+                order = drawable[:]
+                prng.shuffle(order)
+            word = order.pop()
+            plan.samples.append((word, prng.choice(coverers[word])))
+        plans.append(plan)
+    return plans
+
+
+# ---------------------------------------------------------------- rendering workers
+
+_WORKER: dict = {}
+
+
+def _init_worker(plan: SplitPlan, kwargs: dict, seed: int) -> None:
+    cv2.setNumThreads(1)
+    _WORKER.update(plan=plan, kwargs=kwargs, seed=seed)
+    _trdg.fake_text_generator()
+
+
+def _render_sample(task: tuple[int, str, int]) -> tuple[int, str, int, bytes | None, list[str]]:
+    """Render sample ``index``; on failure retry with another word and font.  Runs in a worker."""
+    index, word, font_idx = task
+    plan: SplitPlan = _WORKER["plan"]
+    failures = []
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt > 0:
+            rng = random.Random(sample_seed(_WORKER["seed"], plan.name, index, attempt))
+            word = rng.choice(plan.words)
+            font_idx = rng.choice(plan.coverers[word])
+        seed = sample_seed(_WORKER["seed"], plan.name, index, attempt)
+        image, reason = render_text(word, plan.fonts[font_idx].path, _WORKER["kwargs"], seed)
+        if image is not None:
+            return index, word, font_idx, encode_png(image), failures
+        failures.append(reason)
+    return index, word, font_idx, None, failures
+
+
+def _rendered(plan: SplitPlan, config: GenConfig) -> Iterator[tuple[int, str, int, bytes | None, list[str]]]:
+    tasks = [(i + 1, w, f) for i, (w, f) in enumerate(plan.samples)]
+    kwargs = trdg_kwargs(config)
+    if config.workers == 1:
+        _init_worker(plan, kwargs, config.seed)
+        yield from map(_render_sample, tasks)
+        return
+    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with ctx.Pool(config.workers, initializer=_init_worker, initargs=(plan, kwargs, config.seed)) as pool:
+        yield from pool.imap(_render_sample, tasks, chunksize=8)
+
+
+@dataclass
+class SplitSummary:
+    """Counts for one split."""
+
+    images: int = 0
+    unrendered_samples: int = 0
+    failed_attempts: Counter = field(default_factory=Counter)
+    words: int = 0
+    words_without_font: int = 0
+    fonts: Counter = field(default_factory=Counter)
+
+
+def _write_split(plan: SplitPlan, config: GenConfig, stage: Path, progress: tqdm) -> SplitSummary:
+    """Render a split into ``stage/<split>`` and ``stage/lmdb/<split>``."""
+    split_dir = stage / plan.name
+    (split_dir / "images").mkdir(parents=True)
+    summary = SplitSummary(words=len(plan.words), words_without_font=plan.words_without_font)
+    gt_lines: list[str] = []
+    font_lines = ["index\timage\tfont\tfamily"]
+
+    def samples() -> Iterator[tuple[bytes, str]]:
+        for index, word, font_idx, png, failures in _rendered(plan, config):
+            summary.failed_attempts.update(failures)
+            progress.update(1)
+            if png is None:
+                summary.unrendered_samples += 1
+                continue
+            name = f"images/{index:09d}.png"
+            (split_dir / name).write_bytes(png)
+            font = plan.fonts[font_idx]
+            gt_lines.append(f"{name}\t{word}")
+            font_lines.append(f"{len(gt_lines)}\t{name}\t{font.name}\t{font.family}")
+            summary.fonts[font.name] += 1
+            yield png, word
+
+    lmdb_dir = stage / "lmdb" / plan.name
+    lmdb_dir.parent.mkdir(parents=True, exist_ok=True)
+    written = write_lmdb(samples(), lmdb_dir).written
+    if written == 0:
+        raise EasyOcrKoError(f"trdg rendered no {plan.name} image: {dict(summary.failed_attempts)}")
+    summary.images = written
+    write_lines_atomic(gt_lines, split_dir / "gt.txt")
+    write_lines_atomic(font_lines, split_dir / "fonts.tsv")
+    shutil.copyfile(split_dir / "fonts.tsv", lmdb_dir / "fonts.tsv")
+    return summary
+
+
+# ---------------------------------------------------------------- output folder handling
+
+def _prepare_output(config: GenConfig, overwrite: bool, resume: bool) -> set[str]:
+    """Check the output folder; return the splits already complete (kept when resuming)."""
+    out = config.output
+    if out.exists() and not out.is_dir():
+        raise EasyOcrKoError(f"{out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    for leftover in out.glob(".gen-tmp-*"):  # an interrupted run's staging folder
+        shutil.rmtree(leftover, ignore_errors=True)
+    present = {p.name for p in out.iterdir()}
+    if not present:
+        return set()
+    foreign = present - _OWN_OUTPUTS
+    if resume:
+        saved = out / "gen_config.yaml"
+        if not saved.is_file():
+            raise EasyOcrKoError(f"--resume: {out} has no gen_config.yaml from an earlier run")
+        import yaml
+
+        if yaml.safe_load(saved.read_text(encoding="utf-8")) != to_dict(config):
+            raise EasyOcrKoError(f"--resume: the options differ from those in {saved}; use the same options "
+                                 "or --overwrite")
+        return {s for s in SPLITS if (out / s / "gt.txt").is_file() and (out / "lmdb" / s / "data.mdb").is_file()}
+    if not overwrite:
+        raise EasyOcrKoError(f"output folder {out} is not empty: choose an empty folder, --overwrite or --resume")
+    if foreign:
+        raise EasyOcrKoError(f"--overwrite refused: {out} holds files gen did not write ({', '.join(sorted(foreign))})")
+    for name in present:
+        target = out / name
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    return set()
+
+
+def _commit_split(stage: Path, out: Path, name: str) -> None:
+    (out / "lmdb").mkdir(exist_ok=True)
+    for sub in (Path("lmdb") / name, Path(name)):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+        os.replace(stage / sub, out / sub)
+
+
+# ---------------------------------------------------------------- contact sheet
+
+def contact_sheet(split_dirs: Sequence[Path], output: Path, n: int = 48, seed: int = 0, columns: int = 4) -> Path:
+    """Draw ``n`` random samples of DTRB folders with their labels and fonts into one PNG.
+
+    Each cell shows the image (scaled to 56 px high, at most 380 px wide) above its label, drawn in a
+    shipped printed Korean font so that the label itself is legible, and the font file name.
+
+    Raises:
+        EasyOcrKoError: the folders hold no sample.
+    """
+    from easyocr_ko.lmdb_dataset import read_gt
+
+    items = []
+    for split_dir in split_dirs:
+        fonts = {}
+        fonts_file = split_dir / "fonts.tsv"
+        if fonts_file.is_file():
+            for line in fonts_file.read_text(encoding="utf-8").splitlines()[1:]:
+                _, image, font, _ = line.split("\t")
+                fonts[image] = font
+        items += [(split_dir, e.image, e.label, fonts.get(e.image, "")) for e in read_gt(split_dir / "gt.txt")]
+    if not items:
+        raise EasyOcrKoError("no sample to draw on the contact sheet")
+    rng = random.Random(seed)
+    chosen = rng.sample(items, min(n, len(items)))
+    cell_w, img_h, cell_h = 400, 56, 110
+    rows = (len(chosen) + columns - 1) // columns
+    sheet = Image.new("RGB", (cell_w * columns, cell_h * rows), "white")
+    draw = ImageDraw.Draw(sheet)
+    label_font = load_font(_label_font_path(), 22)
+    small_font = load_font(_label_font_path(), 13)
+    for k, (split_dir, image, label, font) in enumerate(chosen):
+        x, y = (k % columns) * cell_w, (k // columns) * cell_h
+        img = Image.open(split_dir / image).convert("RGB")
+        w = max(1, min(cell_w - 20, round(img.width * img_h / img.height)))
+        sheet.paste(img.resize((w, img_h)), (x + 10, y + 6))
+        draw.text((x + 10, y + img_h + 10), label, font=label_font, fill=(0, 0, 160))
+        draw.text((x + 10, y + img_h + 36), f"{split_dir.name} · {font}", font=small_font, fill=(110, 110, 110))
+        draw.rectangle((x, y, x + cell_w - 1, y + cell_h - 1), outline=(210, 210, 210))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.tmp.png")
+    sheet.save(tmp)
+    os.replace(tmp, output)
+    return output
+
+
+def _label_font_path() -> Path:
+    from easyocr_ko.resources import fonts_dir
+
+    return fonts_dir() / "NanumGothic.ttf"
+
+
+# ---------------------------------------------------------------- the verb
+
+def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, progress: bool = True) -> dict:
+    """Run ``easyocr-ko gen``: render the train and validation splits, write both formats, the per-image
+    font manifest, a contact sheet and ``summary.json``.
+
+    Args:
+        config: resolved options.
+        overwrite: replace an earlier gen output in ``config.output`` (never other files).
+        resume: keep the splits an interrupted run with the same options completed.
+        progress: show a tqdm bar on stderr.
+
+    Returns:
+        The summary written to ``summary.json``: per split ``images``, ``unrendered_samples``,
+        ``failed_attempts`` (by reason), ``words``, ``words_without_font``, ``fonts`` (images per font);
+        ``seconds`` and ``images_per_second``.
+
+    Raises:
+        FileNotFoundError / EasyOcrKoError: missing or empty dictionary, no usable font, a non-empty output
+            folder without ``overwrite``/``resume``, or nothing rendered.
+    """
+    _trdg.fake_text_generator()  # fail early, with the install hint, if trdg is missing
+    dictionary = load_dictionary(config.dicts, config.corpora)
+    font_paths = expand_font_paths(config.fonts) if config.fonts else shipped_font_paths()
+    if not font_paths:
+        raise EasyOcrKoError("no font given")
+    chars = {c for w in dictionary.words for c in w}
+    fonts = inspect_fonts(font_paths, chars)
+    plans = plan_splits(config, dictionary.words, fonts)
+    done = _prepare_output(config, overwrite, resume)
+    save_config(config, config.output / "gen_config.yaml")
+    out = config.output
+    summary: dict = {"dictionary": {"entries": len(dictionary), "per_source": dictionary.per_source,
+                                    "skipped": dict(dictionary.skipped)},
+                     "fonts": {f.name: {"family": f.family, "licence": f.licence} for f in fonts},
+                     "splits": {}}
+    todo = [p for p in plans if p.name not in done]
+    start = time.perf_counter()
+    stage = Path(tempfile.mkdtemp(prefix=".gen-tmp-", dir=out))
+    try:
+        with tqdm(total=sum(len(p.samples) for p in todo), desc="gen", unit="img", disable=not progress,
+                  dynamic_ncols=True) as bar:
+            for plan in todo:
+                bar.set_description(f"gen {plan.name}")
+                split = _write_split(plan, config, stage, bar)
+                _commit_split(stage, out, plan.name)
+                summary["splits"][plan.name] = {
+                    "images": split.images, "unrendered_samples": split.unrendered_samples,
+                    "failed_attempts": dict(split.failed_attempts), "words": split.words,
+                    "words_without_font": split.words_without_font, "fonts": dict(split.fonts)}
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    seconds = time.perf_counter() - start
+    rendered = sum(s["images"] for s in summary["splits"].values())
+    summary.update(seconds=round(seconds, 2), images_per_second=round(rendered / seconds, 2) if seconds else None,
+                   resumed_splits=sorted(done))
+    split_dirs = [out / s for s in SPLITS if (out / s / "gt.txt").is_file()]
+    contact_sheet(split_dirs, out / "contact_sheet.png", n=config.sheet_samples, seed=config.seed)
+    write_lines_atomic([json.dumps(summary, ensure_ascii=False, indent=1)], out / "summary.json")
+    return summary
