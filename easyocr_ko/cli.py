@@ -133,9 +133,132 @@ def lmdb_cmd(input_path: Path, output: Path, gt_file: Path | None, check_valid: 
         click.echo(f"skipped {n} x {reason}")
 
 
+def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple | None:
+    if value is None:
+        return None
+    try:
+        return tuple(float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give comma-separated numbers, e.g. 0.5,0.5") from None
+
+
+@main.command()
+@click.option("--data", "data", type=EXISTING, multiple=True, help="Training data: LMDB, DTRB folder, gen/import "
+              "output or a tree of LMDBs (repeatable).")
+@click.option("--output", "-o", type=PATH, help="Run folder to create [runs/finetune].")
+@click.option("--valid-data", "valid_data", type=EXISTING, multiple=True,
+              help="Validation data [the validation split of gen/import outputs in --data].")
+@click.option("--batch-ratio", callback=_floats, help="Share of each --data in a batch, e.g. 0.5,0.5 (DTRB).")
+@click.option("--pretrained", help="korean_g2 | english_g2 | PATH to a gen2 .pth | none [korean_g2].")
+@click.option("--download/--no-download", default=None, help="Allow fetching korean_g2/english_g2 [off].")
+@click.option("--character", help="Explicit (fixed) character list.")
+@click.option("--character-file", type=EXISTING, help="File holding the explicit character list.")
+@click.option("--add-ksx1001", is_flag=True, default=None, help="Add all 2,350 KS X 1001 syllables to the charset.")
+@click.option("--skip-unknown", is_flag=True, default=None,
+              help="Drop (and count) samples with characters outside a fixed charset instead of failing.")
+@click.option("--num-iter", type=click.IntRange(min=1), help="Training steps [3000].")
+@click.option("--val-interval", type=click.IntRange(min=1), help="Validate/log/checkpoint every N steps [500].")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Batch size [32].")
+@click.option("--optim", type=click.Choice(["adadelta", "adam"]), help="Optimizer [adadelta].")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), help="Learning rate [1.0 adadelta, 1e-4 adam].")
+@click.option("--grad-clip", type=click.FloatRange(min=0, min_open=True), help="Gradient norm clip [5].")
+@click.option("--freeze-feature-extraction/--no-freeze-feature-extraction", default=None)
+@click.option("--freeze-sequence-modeling/--no-freeze-sequence-modeling", default=None)
+@click.option("--augment", help="Training-time augmentation preset [none].")
+@click.option("--max-width", type=click.IntRange(min=16), help="Cap on padded batch width in px [1600].")
+@click.option("--batch-max-length", type=click.IntRange(min=1), help="Longest label used [50].")
+@click.option("--val-samples", type=click.IntRange(min=0), help="Validation samples used, 0 = all [2000].")
+@click.option("--seed", type=int, help="Seed [1111].")
+@click.option("--device", help="auto | cpu | cuda | cuda:N [auto].")
+@click.option("--amp/--no-amp", default=None, help="Mixed precision on CUDA [on].")
+@click.option("--num-threads", type=click.IntRange(min=1), help="CPU threads for torch [all].")
+@click.option("--export-name", help="NAME of the exported trio [custom].")
+@click.option("--config", "config_file", type=EXISTING, help="YAML file of options (CLI options win).")
+@click.option("--resume", "resume_dir", type=EXISTING, help="Continue the run in this folder exactly.")
+def finetune(config_file: Path | None, resume_dir: Path | None, **options: Any) -> None:
+    """Fine-tune EasyOCR's gen2 Korean recognizer (None-VGG-BiLSTM-CTC) on DTRB data and export the
+    custom.pth / custom.yaml / custom.py trio."""
+    from easyocr_ko.config import FinetuneConfig, build_config
+    from easyocr_ko.train import finetune as run, load_run_config
+
+    for key in ("data", "valid_data"):
+        options[key] = tuple(options[key]) or None
+    if resume_dir is not None:
+        config = load_run_config(resume_dir, options)
+    else:
+        if not options.get("data") and config_file is None:
+            raise click.UsageError("give --data (or --resume RUN_DIR)")
+        config = build_config(FinetuneConfig, config_file, options)
+    summary = run(config, resume=resume_dir is not None)
+    best = summary["best"]
+    click.echo(f"{summary['steps']} steps in {summary['seconds']} s ({summary['samples_per_s']} samples/s); "
+               f"train {summary['train_samples']}, valid {summary['valid_samples']}; charset {summary['charset']} "
+               f"({summary['copied_rows']} pretrained rows kept)")
+    click.echo(f"best_accuracy {best['accuracy']:.4f}, best_norm_ED {best['norm_ED']:.4f}; run folder {config.output}")
+    click.echo(f"exported {summary['export']['pth']}; install it for easyocr.Reader with: easyocr-ko export {config.output}")
+
+
+@main.command()
+@click.argument("source", type=EXISTING)
+@click.option("--model-dir", type=PATH, help="EasyOCR model_storage_directory [~/.EasyOCR/model].")
+@click.option("--network-dir", type=PATH, help="EasyOCR user_network_directory [~/.EasyOCR/user_network].")
+@click.option("--name", default="custom", show_default=True, help="recog_network name of the trio.")
+@click.option("--checkpoint", type=click.Choice(["best_accuracy", "best_norm_ED", "last"]), default="best_accuracy",
+              show_default=True, help="Which checkpoint of a run folder.")
+def export(source: Path, model_dir: Path | None, network_dir: Path | None, name: str, checkpoint: str) -> None:
+    """Write NAME.pth / NAME.yaml / NAME.py for easyocr.Reader(['ko'], recog_network=NAME) from a finetune run
+    folder (or one of its .pth files)."""
+    from easyocr_ko.export import export_run
+
+    paths = export_run(source, model_dir, network_dir, name, checkpoint)
+    for kind, path in paths.items():
+        click.echo(f"{kind}: {path}")
+    click.echo(f"use: easyocr.Reader(['ko'], recog_network='{name}', model_storage_directory='{paths['pth'].parent}', "
+               f"user_network_directory='{paths['yaml'].parent}')")
+
+
+@main.command()
+@click.argument("images", type=EXISTING, nargs=-1, required=True)
+@click.option("--name", default="custom", show_default=True, help="recog_network name of the trio.")
+@click.option("--model-dir", type=PATH, help="Folder of NAME.pth [~/.EasyOCR/model].")
+@click.option("--network-dir", type=PATH, help="Folder of NAME.yaml/.py [~/.EasyOCR/user_network].")
+@click.option("--detector/--no-detector", default=True, help="CRAFT boxes, or each image read as one line.")
+@click.option("--gpu/--cpu", default=False, help="Run on CUDA [cpu].")
+@click.option("--quantize/--no-quantize", default=True, help="Reader's int8 quantization on CPU [on, as Reader].")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def read(images: tuple[Path, ...], name: str, model_dir: Path | None, network_dir: Path | None, detector: bool,
+         gpu: bool, quantize: bool, as_json: bool) -> None:
+    """Read images with easyocr.Reader, the exported recognizer and EasyOCR's CRAFT detector."""
+    from easyocr_ko.reader import ReaderSession, default_location, read_image
+
+    location = default_location(name, model_dir, network_dir)
+    results = {}
+    with ReaderSession(location, detector=detector, gpu=gpu, quantize=quantize) as reader:
+        for path in images:
+            results[str(path)] = read_image(reader, path, detector)
+    if as_json:
+        _echo_json(results)
+        return
+    for path, rows in results.items():
+        click.echo(f"{path}: {len(rows)} box(es)")
+        for row in rows:
+            (x0, y0), (x1, y1) = row["box"][0], row["box"][2]
+            click.echo(f"  [{x0},{y0} {x1},{y1}]\t{row['text']}\t{row['confidence']:.4f}")
+
+
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
+
+def _register() -> None:
+    from easyocr_ko.cli_import import import_cmd
+    from easyocr_ko.textgen import texts_command
+
+    main.add_command(import_cmd, "import")
+    main.add_command(texts_command, "texts")
+
+
+_register()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -170,3 +170,103 @@ class GenConfig:
         if self.val_count is not None:
             return self.val_count
         return int(round(self.count * self.val_fraction))
+
+
+@dataclass(frozen=True)
+class FinetuneConfig:
+    """Options of ``easyocr-ko finetune`` (DTRB / EasyOCR trainer names in brackets).
+
+    Attributes:
+        data: training data (LMDB, DTRB folder, gen/import output, or a tree of LMDBs) [train_data].
+        output: run folder (checkpoints, logs, export) [saved_model / experiment_name].
+        valid_data: validation data; default: the ``validation`` split of gen/import outputs in ``data``.
+        batch_ratio: share of each ``data`` source in a batch, like DTRB's select_data/batch_ratio.
+        pretrained: ``korean_g2``, ``english_g2``, a path to a gen2 .pth, or ``none`` [saved_model + FT].
+        download: allow downloading korean_g2/english_g2 from EasyOCR's release URL.
+        character: explicit character list (fixed charset) [character].
+        character_file: file holding the explicit character list (newlines ignored).
+        add_ksx1001: add all 2,350 KS X 1001 Hangul syllables to the charset.
+        skip_unknown: drop training samples whose label has a character outside a fixed charset
+            (default: fail, naming the characters).
+        num_iter: training steps (batches) [num_iter].
+        val_interval: validate, log and checkpoint every this many steps [valInterval].
+        batch_size: samples per batch [batch_size].
+        optim: ``adadelta`` (DTRB default) or ``adam`` [optim].
+        lr: learning rate; default 1.0 for Adadelta, 1e-4 for Adam [lr].
+        rho / eps: Adadelta decay and epsilon [rho, eps]; beta1: Adam's beta1 [beta1].
+        grad_clip: gradient norm clipping [grad_clip].
+        freeze_feature_extraction / freeze_sequence_modeling: keep those stages fixed
+            [freeze_FeatureFxtraction, freeze_SequenceModeling].
+        augment: training-time augmentation preset (``none``, ``light``, ...; see easyocr_ko.augment).
+        imgH: input height in px [imgH]; must equal the pretrained model's (gen2: 64).
+        max_width: cap on the padded width of a training batch in px (EasyOCR's Reader has none).
+        batch_max_length: longer labels are left out and counted [batch_max_length].
+        val_samples: validation samples used (a fixed, seeded subset; 0 = all).
+        seed: seed of initialisation, data order and augmentation [manualSeed].
+        device: ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
+        amp: mixed precision on CUDA.
+        num_threads: CPU threads for torch (default: all cores).
+        show_examples: rows of the ground truth / prediction table in each log block.
+        export_name: NAME of the NAME.pth/.yaml/.py trio exported at the end.
+    """
+
+    data: tuple = field(default=(), metadata={"paths": True})
+    output: Path = Path("runs/finetune")
+    valid_data: tuple = field(default=(), metadata={"paths": True})
+    batch_ratio: tuple = ()
+    pretrained: str = "korean_g2"
+    download: bool = False
+    character: str | None = None
+    character_file: Path | None = None
+    add_ksx1001: bool = False
+    skip_unknown: bool = False
+    num_iter: int = 3000
+    val_interval: int = 500
+    batch_size: int = 32
+    optim: str = "adadelta"
+    lr: float | None = None
+    rho: float = 0.95
+    eps: float = 1e-8
+    beta1: float = 0.9
+    grad_clip: float = 5.0
+    freeze_feature_extraction: bool = False
+    freeze_sequence_modeling: bool = False
+    augment: str = "none"
+    imgH: int = 64
+    max_width: int = 1600
+    batch_max_length: int = 50
+    val_samples: int = 2000
+    seed: int = 1111
+    device: str = "auto"
+    amp: bool = True
+    num_threads: int | None = None
+    show_examples: int = 10
+    export_name: str = "custom"
+
+    def __post_init__(self) -> None:
+        checks = [
+            (len(self.data) >= 1, "give at least one --data"),
+            (self.num_iter >= 1 and self.val_interval >= 1, "num_iter and val_interval must be >= 1"),
+            (self.batch_size >= 1, "batch_size must be >= 1"),
+            (self.optim in ("adadelta", "adam"), "optim must be adadelta or adam"),
+            (self.lr is None or self.lr > 0, "lr must be > 0"),
+            (self.grad_clip > 0, "grad_clip must be > 0"),
+            (self.imgH >= 16 and self.max_width >= self.imgH, "imgH must be >= 16 and max_width >= imgH"),
+            (self.batch_max_length >= 1, "batch_max_length must be >= 1"),
+            (self.val_samples >= 0, "val_samples must be >= 0"),
+            (not self.batch_ratio or len(self.batch_ratio) == len(self.data),
+             "give one batch_ratio value per --data"),
+            (self.device == "auto" or self.device == "cpu" or self.device.startswith("cuda"),
+             "device must be auto, cpu, cuda or cuda:N"),
+            (self.character is None or self.character_file is None, "give character or character_file, not both"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise EasyOcrKoError(message)
+
+    @property
+    def learning_rate(self) -> float:
+        """``lr`` or the optimizer's default (Adadelta 1.0 as DTRB, Adam 1e-4)."""
+        if self.lr is not None:
+            return self.lr
+        return 1.0 if self.optim == "adadelta" else 1e-4

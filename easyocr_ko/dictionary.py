@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import re
 import string
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.fsutil import write_lines_atomic  # noqa: F401  (re-exported)
 
 _WS = re.compile(r"\s+")
 _HOMONYM = re.compile(r"(?<=[\uac00-\ud7a3])\d+$")
@@ -104,7 +103,7 @@ class _Builder:
             entry = normalize_text(raw)
             if not entry:
                 continue
-            problem = label_problem(entry)
+            problem = label_problem(raw.strip())  # before normalize_text turns a tab into a space
             if problem:
                 self.dictionary.skipped[problem] += 1
                 continue
@@ -211,21 +210,6 @@ def build_default_dictionary(nikl_csv: Path, loanwords: Path, english_words: Pat
     builder.add("NIKL basic vocabulary", [w for row in rows for w in nikl_headwords(row["단어"])])
     builder.add("loanwords", _read_text(loanwords).splitlines())
     return builder.dictionary
-
-
-def write_lines_atomic(lines: Iterable[str], path: Path) -> None:
-    """Write ``lines`` (UTF-8, ``\\n`` endings) to ``path`` through a temporary file and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            for line in lines:
-                f.write(line + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ import numpy as np
 
 from easyocr_ko.dictionary import label_problem
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.fsutil import make_temp_dir
 
 MAP_SIZE = 1 << 40  # 1 TiB of address space, as DTRB; the file only grows to what is written
 GT_NAME = "gt.txt"
@@ -134,7 +134,7 @@ def _fresh_output(output: Path, overwrite: bool) -> Path:
         if output.is_dir() and any(p.name not in ("data.mdb", "lock.mdb") for p in output.iterdir()):
             raise EasyOcrKoError(f"{output} holds files other than an LMDB: refusing to overwrite it")
     output.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+    return make_temp_dir(output.parent, f".{output.name}.tmp-")
 
 
 def _commit(tmp: Path, output: Path) -> None:
@@ -242,6 +242,9 @@ def folder_to_lmdb(
     return summary
 
 
+_OPEN_ENVS: dict[tuple, lmdb.Environment] = {}
+
+
 class LmdbDataset:
     """Read-only access to a DTRB LMDB.
 
@@ -257,6 +260,7 @@ class LmdbDataset:
         if not (self.path / "data.mdb").is_file():
             raise FileNotFoundError(f"no LMDB (data.mdb) in {self.path}")
         self._env = None
+        self._key = None
         env = self._open()
         with env.begin(write=False) as txn:
             raw = txn.get(b"num-samples")
@@ -265,11 +269,19 @@ class LmdbDataset:
         self.n_samples = int(raw)
 
     def _open(self) -> lmdb.Environment:
-        # Opened lazily per process: an lmdb Environment must not cross a fork into DataLoader workers.
-        if self._env is None or self._pid != os.getpid():
-            self._env = lmdb.open(str(self.path), readonly=True, lock=False, readahead=False, meminit=False,
-                                  max_readers=32)
-            self._pid = os.getpid()
+        # One Environment per file and process: lmdb refuses to open the same file twice in a process, and an
+        # Environment must not cross a fork.  The key includes the inode and mtime, so a rewritten LMDB is reopened.
+        stat = (self.path / "data.mdb").stat()
+        key = (str(self.path.resolve()), stat.st_ino, stat.st_mtime_ns, os.getpid())
+        if self._env is None or self._key != key:
+            env = _OPEN_ENVS.get(key)
+            if env is None:
+                for old in [k for k in _OPEN_ENVS if k[0] == key[0] and k[3] == key[3]]:
+                    _OPEN_ENVS.pop(old).close()
+                env = lmdb.open(str(self.path), readonly=True, lock=False, readahead=False, meminit=False,
+                                max_readers=32)
+                _OPEN_ENVS[key] = env
+            self._env, self._key = env, key
         return self._env
 
     def __getstate__(self) -> dict:

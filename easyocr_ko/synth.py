@@ -31,7 +31,6 @@ import multiprocessing as mp
 import os
 import random
 import shutil
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from easyocr_ko import _trdg
 from easyocr_ko.config import GenConfig, save_config, to_dict
 from easyocr_ko.dictionary import load_dictionary, write_lines_atomic
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.fsutil import make_temp_dir
 from easyocr_ko.fonts import FontInfo, expand_font_paths, inspect_fonts, load_font, shipped_font_paths
 from easyocr_ko.lmdb_dataset import write_lmdb
 
@@ -444,7 +444,7 @@ def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, p
                      "splits": {}}
     todo = [p for p in plans if p.name not in done]
     start = time.perf_counter()
-    stage = Path(tempfile.mkdtemp(prefix=".gen-tmp-", dir=out))
+    stage = make_temp_dir(out, ".gen-tmp-")
     try:
         with tqdm(total=sum(len(p.samples) for p in todo), desc="gen", unit="img", disable=not progress,
                   dynamic_ncols=True) as bar:

@@ -1,0 +1,46 @@
+"""Tiny models and datasets for CPU tests of training, export and evaluation (not a test module)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import torch
+from PIL import Image, ImageDraw, ImageFont
+
+from easyocr_ko.lmdb_dataset import write_lmdb
+from easyocr_ko.model import build_model
+from easyocr_ko.pretrained import CHECKPOINT_FORMAT
+
+FONT = Path(__file__).resolve().parent.parent / "fonts" / "Bandal.ttf"
+WORDS = ["가나", "나다", "다라", "라마", "마바", "바사", "사아", "아자", "가다", "나라", "다마", "라바", "마사", "바아",
+         "사자", "아가"]
+TINY_PARAMS = {"input_channel": 1, "output_channel": 64, "hidden_size": 64}
+
+
+def render_png(text: str, height: int = 32, font: Path = FONT, offset: int = 0) -> bytes:
+    """Black text on white, ``height`` px tall, as PNG bytes."""
+    f = ImageFont.truetype(str(font), int(height * 0.75))
+    width = int(f.getlength(text)) + 8
+    img = Image.new("L", (width, height), 255)
+    ImageDraw.Draw(img).text((4 + offset, height // 8), text, font=f, fill=0)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def make_dataset(root: Path, words: list[str] = WORDS, val_words: list[str] | None = None, height: int = 32,
+                 val_offset: int = 1) -> Path:
+    """A gen-like output folder: root/lmdb/train and root/lmdb/validation (drawn ``val_offset`` px to the right)."""
+    write_lmdb(((render_png(w, height), w) for w in words), root / "lmdb" / "train")
+    write_lmdb(((render_png(w, height, offset=val_offset), w) for w in (val_words or words)),
+               root / "lmdb" / "validation")
+    return root
+
+
+def tiny_checkpoint(path: Path, character: str = "가나다라마바사아자", imgH: int = 32, seed: int = 0) -> Path:
+    """An easyocr-ko checkpoint of a tiny gen2 model (output_channel 32, hidden 32)."""
+    torch.manual_seed(seed)
+    model = build_model(len(character) + 1, **TINY_PARAMS)
+    torch.save({"format": CHECKPOINT_FORMAT, "model": model.state_dict(), "character": character,
+                "network_params": dict(TINY_PARAMS), "imgH": imgH}, path)
+    return path

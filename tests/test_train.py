@@ -1,0 +1,147 @@
+"""Fine-tuning on CPU with a tiny gen2 model: loss falls, resume is exact, checkpoints are atomic, charset
+problems are loud."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+
+from easyocr_ko.config import FinetuneConfig
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.pretrained import load_checkpoint_file
+from easyocr_ko.train import finetune, load_run_config
+
+from _tiny import WORDS, make_dataset, render_png, tiny_checkpoint
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    return make_dataset(tmp_path_factory.mktemp("tiny_data"))
+
+
+@pytest.fixture(scope="module")
+def init(tmp_path_factory) -> Path:
+    return tiny_checkpoint(tmp_path_factory.mktemp("init") / "tiny.pth")
+
+
+def _config(data: Path, init: Path, out: Path, **kw) -> FinetuneConfig:
+    base = dict(data=(data,), output=out, pretrained=str(init), imgH=32, batch_size=16, num_iter=10,
+                val_interval=5, optim="adam", lr=3e-3, seed=7, num_threads=1, show_examples=2)
+    base.update(kw)
+    return FinetuneConfig(**base)
+
+
+def test_overfit_sixteen_samples_lowers_the_loss(data, init, tmp_path):
+    summary = finetune(_config(data, init, tmp_path / "run", num_iter=60, val_interval=30), log_stream=None)
+    records = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in records] == [0, 30, 60]  # step 0: the pretrained model before fine-tuning
+    assert records[0]["train_loss"] is None
+    assert records[-1]["valid_loss"] < 0.5 * records[0]["valid_loss"]
+    assert records[-1]["train_loss"] < records[1]["train_loss"]
+    assert summary["train_samples"] == len(WORDS) and summary["steps"] == 60
+    for name in ("config.yaml", "character.txt", "log_train.txt", "curves.png", "best_accuracy.pth",
+                 "best_norm_ED.pth", "last.pth"):
+        assert (tmp_path / "run" / name).is_file(), name
+    log = (tmp_path / "run" / "log_train.txt").read_text(encoding="utf-8")
+    assert "[60/60] Train loss:" in log and "Best_norm_ED" in log and "Ground Truth" in log
+    best = load_checkpoint_file(tmp_path / "run" / "best_accuracy.pth")  # weights_only=True inside
+    assert best["character"] == (tmp_path / "run" / "character.txt").read_text(encoding="utf-8").rstrip("\n")
+    assert best["config"]["num_iter"] == 60
+    assert (tmp_path / "run" / "export" / "model" / "custom.pth").is_file()
+
+
+@pytest.mark.slow
+def test_overfit_sixteen_samples_reads_them(init, tmp_path):
+    same = make_dataset(tmp_path / "same", val_offset=0)  # validation = the training images
+    summary = finetune(_config(same, init, tmp_path / "run", num_iter=600, val_interval=300), log_stream=None)
+    assert summary["best"]["accuracy"] >= 0.9
+
+
+def test_resume_continues_exactly(data, init, tmp_path):
+    straight = tmp_path / "straight"
+    finetune(_config(data, init, straight), log_stream=None)
+    parted = tmp_path / "parted"
+    finetune(_config(data, init, parted, num_iter=5), log_stream=None)
+    config = load_run_config(parted, {"num_iter": 10})
+    summary = finetune(config, resume=True, log_stream=None)
+    assert summary["resumed_from"] == 5
+    a = load_checkpoint_file(straight / "last.pth")
+    b = load_checkpoint_file(parted / "last.pth")
+    assert a["step"] == b["step"] == 10
+    for key in a["model"]:
+        assert torch.equal(a["model"][key], b["model"][key]), key
+    ra = [json.loads(x) for x in (straight / "metrics.jsonl").read_text().splitlines()]
+    rb = [json.loads(x) for x in (parted / "metrics.jsonl").read_text().splitlines()]
+    assert [r["train_loss"] for r in ra] == [r["train_loss"] for r in rb]
+    assert [r["valid_loss"] for r in ra] == [r["valid_loss"] for r in rb]
+
+
+def test_resume_refuses_changed_options(data, init, tmp_path):
+    finetune(_config(data, init, tmp_path / "run", num_iter=5), log_stream=None)
+    with pytest.raises(EasyOcrKoError, match="cannot change batch_size"):
+        load_run_config(tmp_path / "run", {"batch_size": 8})
+
+
+def test_kill_during_checkpoint_write_keeps_previous(data, init, tmp_path, monkeypatch):
+    run = tmp_path / "run"
+    finetune(_config(data, init, run, num_iter=5), log_stream=None)
+    before = (run / "last.pth").read_bytes()
+    real_save = torch.save
+    calls = {"n": 0}
+
+    def dying_save(obj, f, *a, **k):
+        calls["n"] += 1
+        real_save(obj, f, *a, **k)  # the temporary file is complete ...
+        raise KeyboardInterrupt  # ... but the process dies before the rename
+
+    monkeypatch.setattr(torch, "save", dying_save)
+    with pytest.raises(KeyboardInterrupt):
+        finetune(load_run_config(run, {"num_iter": 10}), resume=True, log_stream=None)
+    monkeypatch.setattr(torch, "save", real_save)
+    assert calls["n"] >= 1
+    assert (run / "last.pth").read_bytes() == before
+    assert load_checkpoint_file(run / "last.pth")["step"] == 5
+
+
+def test_fixed_charset_outside_characters(data, init, tmp_path):
+    with pytest.raises(EasyOcrKoError, match="outside the fixed charset"):
+        finetune(_config(data, init, tmp_path / "a", character="가나다"), log_stream=None)
+    summary = finetune(_config(data, init, tmp_path / "b", character="가나다라", skip_unknown=True, num_iter=2,
+                               val_interval=2), log_stream=None)
+    kept = [w for w in WORDS if set(w) <= set("가나다라")]
+    assert summary["train_samples"] == len(kept)
+    log = (tmp_path / "b" / "log_train.txt").read_text(encoding="utf-8")
+    assert "character outside the charset" in log
+
+
+def test_default_charset_extends_pretrained_list(data, init, tmp_path):
+    finetune(_config(data, init, tmp_path / "run", num_iter=1, val_interval=1), log_stream=None)
+    character = (tmp_path / "run" / "character.txt").read_text(encoding="utf-8").rstrip("\n")
+    assert character == "가나다라마바사아자"  # the tiny init's own list already covers every label
+
+
+def test_bad_inputs(data, init, tmp_path):
+    from easyocr_ko.lmdb_dataset import write_lmdb
+
+    empty = tmp_path / "empty"
+    write_lmdb(iter([]), empty / "lmdb" / "train")
+    write_lmdb(iter([]), empty / "lmdb" / "validation")
+    with pytest.raises(EasyOcrKoError, match="no usable sample"):
+        finetune(_config(empty, init, tmp_path / "r1"), log_stream=None)
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "x").write_text("x")
+    with pytest.raises(EasyOcrKoError, match="not empty"):
+        finetune(_config(data, init, tmp_path / "busy"), log_stream=None)
+    no_val = tmp_path / "noval"
+    write_lmdb(iter([(render_png("가나"), "가나")]), no_val / "train_only")
+    with pytest.raises(EasyOcrKoError, match="no validation data"):
+        finetune(_config(no_val / "train_only", init, tmp_path / "r2"), log_stream=None)
+    with pytest.raises(EasyOcrKoError, match="imgH"):
+        finetune(_config(data, init, tmp_path / "r3", imgH=64), log_stream=None)
+    with pytest.raises(EasyOcrKoError, match="CUDA"):
+        if torch.cuda.is_available():
+            pytest.skip("a GPU is present")
+        finetune(_config(data, init, tmp_path / "r4", device="cuda"), log_stream=None)
