@@ -14,7 +14,9 @@ from easyocr_ko import __version__
 from easyocr_ko.errors import EasyOcrKoError
 
 PATH = click.Path(path_type=Path)
-EXISTING = click.Path(path_type=Path, exists=True)
+# Existence is checked by the library, which reports a missing path in one line with exit code 1 (click would
+# print its usage text and exit 2).
+EXISTING = click.Path(path_type=Path)
 
 
 class _Group(click.Group):
@@ -170,7 +172,8 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--val-samples", type=click.IntRange(min=0), help="Validation samples used, 0 = all [2000].")
 @click.option("--seed", type=int, help="Seed [1111].")
 @click.option("--device", help="auto | cpu | cuda | cuda:N [auto].")
-@click.option("--amp/--no-amp", default=None, help="Mixed precision on CUDA [on].")
+@click.option("--amp/--no-amp", default=None,
+              help="Mixed precision training steps: CUDA, or bf16 on CPUs that have it [on].")
 @click.option("--num-threads", type=click.IntRange(min=1), help="CPU threads for torch [all].")
 @click.option("--export-name", help="NAME of the exported trio [custom].")
 @click.option("--config", "config_file", type=EXISTING, help="YAML file of options (CLI options win).")

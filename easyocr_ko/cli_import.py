@@ -13,7 +13,9 @@ from typing import Any
 import click
 
 PATH = click.Path(path_type=Path)
-EXISTING = click.Path(path_type=Path, exists=True)
+# Existence is checked by the library, which reports a missing path in one line with exit code 1 (click would
+# print its usage text and exit 2).
+EXISTING = click.Path(path_type=Path)
 SHOWN_PROBLEMS = 20
 
 

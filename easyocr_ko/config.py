@@ -152,6 +152,7 @@ class GenConfig:
             (self.height >= 8, "height must be >= 8 px"),
             (self.background in (0, 1, 2, 3), "background must be 0, 1, 2 or 3"),
             (self.background != 3 or self.image_dir is not None, "background 3 needs an image_dir"),
+            (self.image_dir is None or Path(self.image_dir).is_dir(), f"image_dir not found: {self.image_dir}"),
             (self.distorsion in (0, 1, 2, 3), "distorsion must be 0, 1, 2 or 3"),
             (self.distorsion_orientation in (0, 1, 2), "distorsion_orientation must be 0, 1 or 2"),
             (len(self.margins) == 4 and all(m >= 0 for m in self.margins), "margins needs 4 values >= 0"),
@@ -204,7 +205,7 @@ class FinetuneConfig:
         val_samples: validation samples used (a fixed, seeded subset; 0 = all).
         seed: seed of initialisation, data order and augmentation [manualSeed].
         device: ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
-        amp: mixed precision on CUDA.
+        amp: mixed precision for training steps (bf16/fp16 on CUDA, bf16 on CPUs with native bf16).
         num_threads: CPU threads for torch (default: all cores).
         show_examples: rows of the ground truth / prediction table in each log block.
         export_name: NAME of the NAME.pth/.yaml/.py trio exported at the end.

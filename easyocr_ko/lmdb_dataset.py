@@ -245,6 +245,17 @@ def folder_to_lmdb(
 _OPEN_ENVS: dict[tuple, lmdb.Environment] = {}
 
 
+def _forget_envs_after_fork() -> None:
+    # py-lmdb remembers the files open in a process and a fork()ed child inherits that list, so a DataLoader
+    # worker could not reopen them; the child drops the parent's environments and opens its own.
+    for key in list(_OPEN_ENVS):
+        _OPEN_ENVS.pop(key).close()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_envs_after_fork)
+
+
 class LmdbDataset:
     """Read-only access to a DTRB LMDB.
 

@@ -256,8 +256,12 @@ def _rendered(plan: SplitPlan, config: GenConfig) -> Iterator[tuple[int, str, in
     tasks = [(i + 1, w, f) for i, (w, f) in enumerate(plan.samples)]
     kwargs = trdg_kwargs(config)
     if config.workers == 1:
-        _init_worker(plan, kwargs, config.seed)
-        yield from map(_render_sample, tasks)
+        threads = cv2.getNumThreads()
+        try:
+            _init_worker(plan, kwargs, config.seed)
+            yield from map(_render_sample, tasks)
+        finally:
+            cv2.setNumThreads(threads)  # the caller's OpenCV setting is left as it was
         return
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     with ctx.Pool(config.workers, initializer=_init_worker, initargs=(plan, kwargs, config.seed)) as pool:
@@ -331,7 +335,9 @@ def _prepare_output(config: GenConfig, overwrite: bool, resume: bool) -> set[str
             raise EasyOcrKoError(f"--resume: {out} has no gen_config.yaml from an earlier run")
         import yaml
 
-        if yaml.safe_load(saved.read_text(encoding="utf-8")) != to_dict(config):
+        ignored = ("workers", "output", "sheet_samples")  # do not change what is rendered
+        previous = {k: v for k, v in (yaml.safe_load(saved.read_text(encoding="utf-8")) or {}).items() if k not in ignored}
+        if previous != {k: v for k, v in to_dict(config).items() if k not in ignored}:
             raise EasyOcrKoError(f"--resume: the options differ from those in {saved}; use the same options "
                                  "or --overwrite")
         return {s for s in SPLITS if (out / s / "gt.txt").is_file() and (out / "lmdb" / s / "data.mdb").is_file()}

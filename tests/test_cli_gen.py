@@ -78,10 +78,6 @@ def test_gen_unknown_config_key(tmp_path: Path, tiny_dict: Path, two_fonts: list
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "cli.py declares --dict/--font/--corpus with click.Path(exists=True): click rejects a missing path itself "
-    "with a usage message and exit status 2, before the library's FileNotFoundError can become the one-line "
-    "error. Remove this mark once those options use PATH."))
 @pytest.mark.parametrize("option", ["--dict", "--font"])
 def test_gen_missing_input_file(tmp_path: Path, tiny_dict: Path, two_fonts: list[Path], option: str) -> None:
     missing = tmp_path / "missing.txt"

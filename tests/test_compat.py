@@ -7,6 +7,7 @@ package, renders Korean with trdg through easyocr_ko, and has the Reader read an
 """
 from __future__ import annotations
 
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -31,9 +32,6 @@ def test_easyocr_and_trdg_in_one_process(bandal: Path, latin_font: Path, tmp_pat
     generator = fake_text_generator()
     assert generator.__module__ == "trdg.data_generator" and generator.__name__ == "FakeTextDataGenerator"
     assert fake_text_generator() is generator  # imported and patched once
-    # the trdg modules that need the conflicting dependencies were never imported
-    assert not {"trdg.generators", "trdg.run", "trdg.string_generator", "wikipedia",
-                "arabic_reshaper"} & set(sys.modules)
 
     image, reason = render_text("한국어", bandal, trdg_kwargs(GenConfig(output=tmp_path)), seed=0)
     assert reason == "" and image.mode == "L" and image.size[1] == 64 and image.size[0] > 64
@@ -50,6 +48,19 @@ def test_easyocr_and_trdg_in_one_process(bandal: Path, latin_font: Path, tmp_pat
                       text_color="#000000")
     hello, _ = render_text("Hello", latin_font, trdg_kwargs(plain), seed=0)
     assert reader.recognize(np.asarray(hello), detail=0) == ["Hello"]
+
+
+def test_fake_text_generator_imports_only_the_renderer() -> None:
+    # In a fresh interpreter, so that no other test's imports interfere.
+    code = ("import sys; from easyocr_ko._trdg import fake_text_generator; fake_text_generator(); "
+            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('trdg', 'wikipedia', 'arabic_reshaper', 'tensorflow'))))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    imported = set(proc.stdout.split())
+    assert "trdg.data_generator" in imported and "trdg.computer_text_generator" in imported
+    # the modules that need trdg's conflicting dependencies are never imported
+    assert not {"trdg.generators", "trdg.run", "trdg.string_generator", "wikipedia", "arabic_reshaper"} & imported
+    assert proc.stdout.count("\n") == 1  # trdg's "Missing modules for handwritten text generation." swallowed
 
 
 def test_one_opencv_and_a_recent_bidi() -> None:

@@ -302,10 +302,6 @@ def _label_in_worker(i: int) -> str:
     return _FORKED_DB[i][1]
 
 
-@pytest.mark.xfail(strict=True, raises=lmdb.Error, reason=(
-    "LmdbDataset opens its environment in the parent (__init__, __getitem__); py-lmdb >= 2 refuses to open "
-    "an environment 'already open in this process', and a fork()ed worker inherits that registry, so "
-    "_open() in a DataLoader worker (fork start) raises lmdb.Error. Remove this mark once fixed."))
 def test_lmdb_dataset_in_forked_worker(folder: Path, tmp_path: Path) -> None:
     global _FORKED_DB
     folder_to_lmdb(folder, tmp_path / "lmdb")
