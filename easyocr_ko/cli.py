@@ -87,6 +87,11 @@ def _margins(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 @click.option("--image-mode", type=click.Choice(["L", "RGB", "RGBA", "1"]), help="Saved image mode, trdg -im [L].")
 @click.option("--workers", "-t", type=click.IntRange(min=1), help="Rendering processes, trdg -t [CPU count].")
 @click.option("--seed", type=int, help="Same seed and options: same images and labels [0].")
+@click.option("--text-mix", help="Labels beyond dictionary words, e.g. 'word=0.4,sentence=0.2,digits=0.15,"
+              "latin=0.15,name=0.1' (easyocr-ko texts shows samples) [dictionary words only].")
+@click.option("--jitter-fraction", type=click.FloatRange(0, 1),
+              help="Share of images drawn syllable by syllable with handwriting-like jitter instead of trdg [0].")
+@click.option("--augment", help="Gen-time augmentation: none, light, handwriting, full, or 'preset,key=value' [none].")
 @click.option("--config", "config_file", type=EXISTING, help="YAML file of options (CLI options win).")
 @click.option("--overwrite", is_flag=True, help="Replace an earlier gen output in --output.")
 @click.option("--resume", is_flag=True, help="Keep the splits an interrupted run with the same options finished.")

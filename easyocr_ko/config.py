@@ -110,6 +110,13 @@ class GenConfig:
         workers: rendering processes [-t].
         seed: makes images and labels reproducible, whatever the number of workers.
         sheet_samples: images on the contact sheet.
+        text_mix: ``None``: every label is a dictionary entry (trdg's --dict behaviour).  Otherwise a
+            :class:`easyocr_ko.textgen.TextMix` spec such as ``word=0.4,sentence=0.2,digits=0.15,latin=0.15,
+            name=0.1``: labels also include sentences, names and lines mixing digits or Latin letters.
+        jitter_fraction: share of images drawn syllable by syllable with per-syllable jitter
+            (:func:`easyocr_ko.augment.render_jittered`) instead of trdg, in [0, 1].
+        augment: :class:`easyocr_ko.augment.AugmentConfig` spec applied to every rendered image (``none``,
+            ``light``, ``handwriting``, ``full``, or ``preset,key=value,...``).
     """
 
     output: Path
@@ -142,10 +149,14 @@ class GenConfig:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     seed: int = 0
     sheet_samples: int = 48
+    text_mix: str | None = None
+    jitter_fraction: float = 0.0
+    augment: str = "none"
 
     def __post_init__(self) -> None:
         checks = [
             (self.count >= 1, "count must be >= 1"),
+            (0.0 <= self.jitter_fraction <= 1.0, "jitter_fraction must be in [0, 1]"),
             (0 <= self.val_fraction < 1, "val_fraction must be in [0, 1)"),
             (self.val_count is None or 0 <= self.val_count < self.count, "val_count must be in [0, count)"),
             (self.split_by in ("word", "sample"), "split_by must be 'word' or 'sample'"),

@@ -5,7 +5,7 @@ Output layout (``OUT`` = ``GenConfig.output``)::
     OUT/gen_config.yaml               the resolved options
     OUT/train/gt.txt                  images/000000001.png<TAB>label  (UTF-8, NFC; DTRB gt format)
     OUT/train/images/*.png
-    OUT/train/fonts.tsv               index, image, font file, family: which font drew each image
+    OUT/train/fonts.tsv               index, image, font file, family, kind, renderer: how each image was made
     OUT/lmdb/train/data.mdb           DTRB LMDB of the same samples (+ fonts.tsv, keyed by LMDB index)
     OUT/validation/...                the same for the validation split
     OUT/contact_sheet.png             random samples with their labels and fonts
@@ -143,14 +143,17 @@ def encode_png(image: Image.Image) -> bytes:
 
 @dataclass
 class SplitPlan:
-    """Words and fonts of one split, and the (word, font) of every sample's first attempt."""
+    """Words and fonts of one split, and the (text, font index, kind) of every sample's first attempt.
+
+    ``kind`` is ``word`` for dictionary entries, else the :data:`easyocr_ko.textgen.KIND_NAMES` kind."""
 
     name: str
     words: list[str]
     fonts: list[FontInfo]
     coverers: dict[str, list[int]]
-    samples: list[tuple[str, int]] = field(default_factory=list)
+    samples: list[tuple[str, int, str]] = field(default_factory=list)
     words_without_font: int = 0
+    texts_without_font: int = 0
 
 
 def _match_font(fonts: Sequence[FontInfo], key: str) -> list[int]:
@@ -212,15 +215,36 @@ def plan_splits(config: GenConfig, words: list[str], fonts: list[FontInfo]) -> l
             raise EasyOcrKoError(f"no {name} word can be drawn by any of the {name} fonts")
         plan = SplitPlan(name, drawable, split_fonts, coverers, words_without_font=len(pools[name]) - len(drawable))
         prng = random.Random(f"{config.seed}/{name}/plan")
-        order: list[str] = []
-        while len(plan.samples) < sizes[name]:
-            if not order:
-                order = drawable[:]
-                prng.shuffle(order)
-            word = order.pop()
-            plan.samples.append((word, prng.choice(coverers[word])))
+        if config.text_mix:
+            _plan_mixed_texts(plan, config, sizes[name], prng)
+        else:
+            order: list[str] = []
+            while len(plan.samples) < sizes[name]:
+                if not order:
+                    order = drawable[:]
+                    prng.shuffle(order)
+                word = order.pop()
+                plan.samples.append((word, prng.choice(coverers[word]), "word"))
         plans.append(plan)
     return plans
+
+
+def _plan_mixed_texts(plan: SplitPlan, config: GenConfig, size: int, prng: random.Random) -> None:
+    """Sample ``i``'s text is :class:`~easyocr_ko.textgen.TextGenerator` line ``i`` of this split's words
+    (another index when no font of the split draws it), paired with a random font that draws it."""
+    from easyocr_ko.textgen import TextGenerator, TextMix
+
+    generator = TextGenerator(plan.words, TextMix.parse(config.text_mix), seed=sample_seed(config.seed, plan.name, 0, 7))
+    for i in range(size):
+        for attempt in range(MAX_ATTEMPTS * 4):
+            text, kind = generator(i + attempt * 1_000_000_007)
+            fonts = [k for k, f in enumerate(plan.fonts) if f.can_draw(text)]
+            if fonts:
+                plan.samples.append((text, prng.choice(fonts), kind))
+                break
+            plan.texts_without_font += 1
+        else:
+            raise EasyOcrKoError(f"no {plan.name} font draws the generated texts (e.g. {text!r})")
 
 
 # ---------------------------------------------------------------- rendering workers
@@ -228,44 +252,97 @@ def plan_splits(config: GenConfig, words: list[str], fonts: list[FontInfo]) -> l
 _WORKER: dict = {}
 
 
-def _init_worker(plan: SplitPlan, kwargs: dict, seed: int) -> None:
+@dataclass(frozen=True)
+class _RenderSettings:
+    kwargs: dict
+    seed: int
+    height: int
+    image_mode: str
+    jitter_fraction: float
+    augment: object  # AugmentConfig or None
+
+
+def _settings(config: GenConfig) -> _RenderSettings:
+    augment = None
+    if config.augment and config.augment != "none":
+        from easyocr_ko.augment import AugmentConfig
+
+        augment = AugmentConfig.parse(config.augment)
+    return _RenderSettings(trdg_kwargs(config), config.seed, config.height, config.image_mode,
+                           config.jitter_fraction, augment)
+
+
+def render_sample(text: str, font: Path, settings: _RenderSettings, seed: int) -> tuple[Image.Image | None, str, str]:
+    """Render one sample: trdg or (with probability ``jitter_fraction``) the per-syllable jitter renderer, then
+    the gen-time augmentation.  Returns ``(image or None, renderer, failure reason)``."""
+    rng = np.random.default_rng(seed)
+    if settings.jitter_fraction > 0 and rng.random() < settings.jitter_fraction:
+        from easyocr_ko.augment import render_jittered
+
+        renderer = "jitter"
+        try:
+            image = Image.fromarray(render_jittered(text, font, settings.height, rng=rng), "L")
+        except (ValueError, OSError) as err:
+            return None, renderer, f"jitter renderer failed: {type(err).__name__}"
+        if settings.image_mode != "L":
+            image = image.convert(settings.image_mode)
+    else:
+        renderer = "trdg"
+        image, reason = render_text(text, font, settings.kwargs, seed)
+        if image is None:
+            return None, renderer, reason
+    if settings.augment is not None:
+        gray = np.asarray(image.convert("L"), dtype=np.uint8)
+        image = Image.fromarray(settings.augment(gray, rng), "L")
+        if settings.image_mode != "L":
+            image = image.convert(settings.image_mode)
+    return image, renderer, ""
+
+
+def _init_worker(plan: SplitPlan, settings: _RenderSettings) -> None:
     cv2.setNumThreads(1)
-    _WORKER.update(plan=plan, kwargs=kwargs, seed=seed)
+    _WORKER.update(plan=plan, settings=settings)
     _trdg.fake_text_generator()
 
 
-def _render_sample(task: tuple[int, str, int]) -> tuple[int, str, int, bytes | None, list[str]]:
-    """Render sample ``index``; on failure retry with another word and font.  Runs in a worker."""
-    index, word, font_idx = task
+_Result = tuple  # (index, text, font index, kind, renderer, png bytes or None, failure reasons)
+
+
+def _render_task(task: tuple[int, str, int, str]) -> _Result:
+    """Render sample ``index``; on failure retry with a dictionary word and a font that draws it.  Runs in a
+    worker."""
+    index, text, font_idx, kind = task
     plan: SplitPlan = _WORKER["plan"]
+    settings: _RenderSettings = _WORKER["settings"]
     failures = []
+    renderer = "trdg"
     for attempt in range(MAX_ATTEMPTS):
         if attempt > 0:
-            rng = random.Random(sample_seed(_WORKER["seed"], plan.name, index, attempt))
-            word = rng.choice(plan.words)
-            font_idx = rng.choice(plan.coverers[word])
-        seed = sample_seed(_WORKER["seed"], plan.name, index, attempt)
-        image, reason = render_text(word, plan.fonts[font_idx].path, _WORKER["kwargs"], seed)
+            rng = random.Random(sample_seed(settings.seed, plan.name, index, attempt))
+            text, kind = rng.choice(plan.words), "word"
+            font_idx = rng.choice(plan.coverers[text])
+        seed = sample_seed(settings.seed, plan.name, index, attempt)
+        image, renderer, reason = render_sample(text, plan.fonts[font_idx].path, settings, seed)
         if image is not None:
-            return index, word, font_idx, encode_png(image), failures
+            return index, text, font_idx, kind, renderer, encode_png(image), failures
         failures.append(reason)
-    return index, word, font_idx, None, failures
+    return index, text, font_idx, kind, renderer, None, failures
 
 
-def _rendered(plan: SplitPlan, config: GenConfig) -> Iterator[tuple[int, str, int, bytes | None, list[str]]]:
-    tasks = [(i + 1, w, f) for i, (w, f) in enumerate(plan.samples)]
-    kwargs = trdg_kwargs(config)
+def _rendered(plan: SplitPlan, config: GenConfig) -> Iterator[_Result]:
+    tasks = [(i + 1, text, font, kind) for i, (text, font, kind) in enumerate(plan.samples)]
+    settings = _settings(config)
     if config.workers == 1:
         threads = cv2.getNumThreads()
         try:
-            _init_worker(plan, kwargs, config.seed)
-            yield from map(_render_sample, tasks)
+            _init_worker(plan, settings)
+            yield from map(_render_task, tasks)
         finally:
             cv2.setNumThreads(threads)  # the caller's OpenCV setting is left as it was
         return
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(config.workers, initializer=_init_worker, initargs=(plan, kwargs, config.seed)) as pool:
-        yield from pool.imap(_render_sample, tasks, chunksize=8)
+    with ctx.Pool(config.workers, initializer=_init_worker, initargs=(plan, settings)) as pool:
+        yield from pool.imap(_render_task, tasks, chunksize=8)
 
 
 @dataclass
@@ -278,18 +355,22 @@ class SplitSummary:
     words: int = 0
     words_without_font: int = 0
     fonts: Counter = field(default_factory=Counter)
+    kinds: Counter = field(default_factory=Counter)
+    renderers: Counter = field(default_factory=Counter)
+    texts_without_font: int = 0
 
 
 def _write_split(plan: SplitPlan, config: GenConfig, stage: Path, progress: tqdm) -> SplitSummary:
     """Render a split into ``stage/<split>`` and ``stage/lmdb/<split>``."""
     split_dir = stage / plan.name
     (split_dir / "images").mkdir(parents=True)
-    summary = SplitSummary(words=len(plan.words), words_without_font=plan.words_without_font)
+    summary = SplitSummary(words=len(plan.words), words_without_font=plan.words_without_font,
+                           texts_without_font=plan.texts_without_font)
     gt_lines: list[str] = []
-    font_lines = ["index\timage\tfont\tfamily"]
+    font_lines = ["index\timage\tfont\tfamily\tkind\trenderer"]
 
     def samples() -> Iterator[tuple[bytes, str]]:
-        for index, word, font_idx, png, failures in _rendered(plan, config):
+        for index, text, font_idx, kind, renderer, png, failures in _rendered(plan, config):
             summary.failed_attempts.update(failures)
             progress.update(1)
             if png is None:
@@ -298,10 +379,12 @@ def _write_split(plan: SplitPlan, config: GenConfig, stage: Path, progress: tqdm
             name = f"images/{index:09d}.png"
             (split_dir / name).write_bytes(png)
             font = plan.fonts[font_idx]
-            gt_lines.append(f"{name}\t{word}")
-            font_lines.append(f"{len(gt_lines)}\t{name}\t{font.name}\t{font.family}")
+            gt_lines.append(f"{name}\t{text}")
+            font_lines.append(f"{len(gt_lines)}\t{name}\t{font.name}\t{font.family}\t{kind}\t{renderer}")
             summary.fonts[font.name] += 1
-            yield png, word
+            summary.kinds[kind] += 1
+            summary.renderers[renderer] += 1
+            yield png, text
 
     lmdb_dir = stage / "lmdb" / plan.name
     lmdb_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -378,8 +461,8 @@ def contact_sheet(split_dirs: Sequence[Path], output: Path, n: int = 48, seed: i
         fonts_file = split_dir / "fonts.tsv"
         if fonts_file.is_file():
             for line in fonts_file.read_text(encoding="utf-8").splitlines()[1:]:
-                _, image, font, _ = line.split("\t")
-                fonts[image] = font
+                row = line.split("\t")
+                fonts[row[1]] = row[2]
         items += [(split_dir, e.image, e.label, fonts.get(e.image, "")) for e in read_gt(split_dir / "gt.txt")]
     if not items:
         raise EasyOcrKoError("no sample to draw on the contact sheet")
@@ -439,6 +522,10 @@ def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, p
     if not font_paths:
         raise EasyOcrKoError("no font given")
     chars = {c for w in dictionary.words for c in w}
+    if config.text_mix:  # generated lines use KS X 1001 syllables and printable ASCII beyond the dictionary
+        from easyocr_ko.charset import ks_x_1001_hangul
+
+        chars |= set(ks_x_1001_hangul()) | {chr(c) for c in range(32, 127)}
     fonts = inspect_fonts(font_paths, chars)
     plans = plan_splits(config, dictionary.words, fonts)
     done = _prepare_output(config, overwrite, resume)
@@ -461,7 +548,8 @@ def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, p
                 summary["splits"][plan.name] = {
                     "images": split.images, "unrendered_samples": split.unrendered_samples,
                     "failed_attempts": dict(split.failed_attempts), "words": split.words,
-                    "words_without_font": split.words_without_font, "fonts": dict(split.fonts)}
+                    "words_without_font": split.words_without_font, "texts_without_font": split.texts_without_font,
+                    "fonts": dict(split.fonts), "kinds": dict(split.kinds), "renderers": dict(split.renderers)}
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     seconds = time.perf_counter() - start

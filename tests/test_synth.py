@@ -102,7 +102,7 @@ def test_pairing_never_gives_a_word_to_a_font_that_cannot_draw_it(tmp_path: Path
     assert [p.name for p in plans] == ["train", "validation"]
     used = Counter()
     for plan in plans:
-        for word, font_idx in plan.samples:
+        for word, font_idx, _ in plan.samples:
             assert plan.fonts[font_idx].can_draw(word), (word, plan.fonts[font_idx].name)
             used[plan.fonts[font_idx].name, word.isascii() or any(c.isdigit() for c in word)] += 1
     assert used["Guseul.ttf", True] == 0  # Guseul draws no Latin letter or digit
@@ -116,7 +116,7 @@ def test_words_no_font_draws_are_counted_and_never_planned(tmp_path: Path, guseu
     for plan in plan_splits(config, words, fonts):
         assert plan.words_without_font == 2
         assert plan.words == TINY_WORDS
-        assert not {"abc", "123"} & {w for w, _ in plan.samples}
+        assert not {"abc", "123"} & {w for w, _, _ in plan.samples}
 
 
 def test_no_drawable_word_is_an_error(tmp_path: Path, guseul: Path) -> None:
@@ -132,15 +132,15 @@ def test_words_and_fonts_are_mixed(tmp_path: Path, bandal: Path, bangwool: Path,
     (plan,) = plan_splits(config, words, fonts)
     assert len(plan.samples) == 60
     fonts_per_word = defaultdict(set)
-    for word, font_idx in plan.samples:
+    for word, font_idx, _ in plan.samples:
         fonts_per_word[word].add(font_idx)
     # trdg's generators pair word k with font k mod F, so a word always gets one font; here each word
     # (seen 12 times) gets several fonts.
     assert set(fonts_per_word) == set(words)
     assert all(len(f) >= 2 for f in fonts_per_word.values()), fonts_per_word
-    assert any(f != k % 3 for k, (_, f) in enumerate(plan.samples))
+    assert any(f != k % 3 for k, (_, f, _) in enumerate(plan.samples))
     # epochs: every word once, in a shuffled order, before any word repeats
-    epochs = [[w for w, _ in plan.samples[i:i + 5]] for i in range(0, 60, 5)]
+    epochs = [[w for w, _, _ in plan.samples[i:i + 5]] for i in range(0, 60, 5)]
     assert all(sorted(e) == sorted(words) for e in epochs)
     assert len({tuple(e) for e in epochs}) > 1
 
