@@ -467,7 +467,8 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
         log.metrics({"step": 0, "train_loss": None, "valid_loss": val.loss, "accuracy": val.accuracy,
                      "norm_ED": val.norm_ED, "CER": val.CER, "elapsed_s": 0.0, "samples_per_s": None})
     t0 = time.perf_counter()
-    seen = 0
+    seen, train_seconds = 0, 0.0  # samples and time of training steps only (no validation), for samples/s
+    interval_seen, interval_start = 0, time.perf_counter()
     loss_sum, loss_n = 0.0, 0
     model.train()
     if config.freeze_feature_extraction:
@@ -491,8 +492,11 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
         loss_sum += float(loss.detach())
         loss_n += 1
         seen += len(batch)
+        interval_seen += len(batch)
         step += 1
         if step % config.val_interval == 0 or step == config.num_iter:
+            interval_seconds = time.perf_counter() - interval_start
+            train_seconds += interval_seconds
             elapsed = elapsed_before + time.perf_counter() - t0
             val = validate(model, valid, valid_samples, codec, config.imgH, config.batch_size, device, criterion)
             model.train()
@@ -501,7 +505,7 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
             record = {"step": step, "train_loss": loss_sum / max(loss_n, 1), "valid_loss": val.loss,
                       "accuracy": val.accuracy, "norm_ED": val.norm_ED, "CER": val.CER,
                       "elapsed_s": round(elapsed, 1),
-                      "samples_per_s": round(seen / max(time.perf_counter() - t0, 1e-9), 2)}
+                      "samples_per_s": round(interval_seen / max(interval_seconds, 1e-9), 2)}
             if val.accuracy > best["accuracy"]:
                 best["accuracy"] = val.accuracy
                 save_atomic(_model_checkpoint(model, character, config, pretrained.network_params, step, best, record),
@@ -520,13 +524,14 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
             log.metrics(record)
             loss_sum, loss_n = 0.0, 0
             last_val = val
+            interval_seen, interval_start = 0, time.perf_counter()
     seconds = time.perf_counter() - t0
     from easyocr_ko.export import export_run
 
     exported = export_run(run_dir, model_dir=run_dir / "export" / "model",
                           network_dir=run_dir / "export" / "user_network", name=config.export_name)
     return {"steps": step, "resumed_from": start_step, "seconds": round(seconds, 1),
-            "samples_per_s": round(seen / seconds, 2) if seconds > 0 and seen else None,
+            "samples_per_s": round(seen / train_seconds, 2) if train_seconds > 0 and seen else None,
             "train_samples": len(train), "valid_samples": len(valid_samples), "charset": len(character),
             "copied_rows": init_info["copied_rows"], "best": best,
             "last": {"accuracy": last_val.accuracy, "norm_ED": last_val.norm_ED, "CER": last_val.CER} if last_val else None,
