@@ -45,7 +45,7 @@ from typing import Sequence
 from easyocr_ko.dictionary import label_problem, normalize_text
 from easyocr_ko.errors import EasyOcrKoError
 
-KIND_NAMES = ("word", "name", "sentence", "digits", "latin")
+KIND_NAMES = ("word", "name", "sentence", "digits", "latin", "syllables")
 SYMBOLS = ",.?!()-~:/'\"%&@#+"
 """The only ASCII punctuation generated lines use (besides digits, Latin letters and the space)."""
 MIN_MAX_CHARS = 8
@@ -307,8 +307,10 @@ class TextMix:
     """Proportions of the kinds of lines and their length limit.
 
     Attributes:
-        word / name / sentence / digits / latin: relative weights (floats >= 0, not all zero); normalised by
-            :attr:`weights`, so ``word=2, sentence=2`` is a 50/50 mix.
+        word / name / sentence / digits / latin / syllables: relative weights (floats >= 0, not all zero);
+            normalised by :attr:`weights`, so ``word=2, sentence=2`` is a 50/50 mix.  ``syllables`` (default 0)
+            draws 1-5 KS X 1001 syllables uniformly, so that every syllable of a KS X 1001 charset is trained,
+            however rare it is in words.
         max_chars: longest line in characters, spaces included (>= :data:`MIN_MAX_CHARS`).
         ks_x_1001_only: drop dictionary entries with a Hangul syllable outside KS X 1001 or a character other
             than Hangul and printable ASCII (generated parts always obey this).
@@ -322,6 +324,7 @@ class TextMix:
     sentence: float = 0.2
     digits: float = 0.15
     latin: float = 0.15
+    syllables: float = 0.0
     max_chars: int = 25
     ks_x_1001_only: bool = True
 
@@ -688,6 +691,7 @@ class TextGenerator:
         self.mix = mix or TextMix()
         self.seed = int(seed)
         self._ks = frozenset(ks_x_1001_hangul())
+        self._ks_list = ks_x_1001_hangul()
         unique = list(dict.fromkeys(normalize_text(w) for w in words if normalize_text(w)))
         strict = self.mix.ks_x_1001_only
         self.words = [w for w in unique if len(w) <= self.mix.max_chars and _word_ok(w, self._ks, strict)]
@@ -811,6 +815,10 @@ class TextGenerator:
     # ---- kinds ---------------------------------------------------------------------------------------
     def _word(self, rng: random.Random) -> str:
         return self._pick(rng, self.words)
+
+    def _syllables(self, rng: random.Random) -> str:
+        n = rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5))
+        return "".join(rng.choice(self._ks_list) for _ in range(n))
 
     def _name(self, rng: random.Random) -> str:
         r = rng.random()

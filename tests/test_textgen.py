@@ -191,7 +191,7 @@ def test_particles_and_copula() -> None:
 
 def test_textmix_weights_normalised_and_parse_round_trip() -> None:
     mix = TextMix.parse(" word=2, sentence=2 ,max_chars=30")
-    assert mix.weights == {"word": 0.5, "name": 0.0, "sentence": 0.5, "digits": 0.0, "latin": 0.0}
+    assert mix.weights == {"word": 0.5, "name": 0.0, "sentence": 0.5, "digits": 0.0, "latin": 0.0, "syllables": 0.0}
     assert mix.max_chars == 30
     assert TextMix.parse(TextMix().spec()) == TextMix()
     assert abs(sum(TextMix().weights.values()) - 1.0) < 1e-12
@@ -248,7 +248,16 @@ def test_proportions_within_tolerance(default_samples: list[tuple[str, str]]) ->
     counts = Counter(kind for _, kind in default_samples)
     for kind, share in TextMix().weights.items():
         assert abs(counts[kind] / len(default_samples) - share) < 0.03, (kind, counts[kind])
-    assert set(counts) == set(KIND_NAMES)  # every kind appears
+    assert set(counts) == {k for k, share in TextMix().weights.items() if share > 0}  # every kind with a weight
+
+def test_syllables_kind_covers_ks_x_1001(words: list[str]) -> None:
+    from easyocr_ko.charset import ks_x_1001_hangul
+
+    samples = generate_texts(3000, words, seed=2, mix=TextMix.parse("syllables=1"))
+    seen = {c for text, kind in samples for c in text}
+    assert {kind for _, kind in samples} == {"syllables"}
+    assert seen <= set(ks_x_1001_hangul())
+    assert len(seen) > 2000  # ~9,000 uniform draws reach nearly all 2,350 syllables
 
 
 def test_custom_mix_excludes_zero_kinds(words: list[str]) -> None:
@@ -345,7 +354,7 @@ def test_names_use_shipped_surnames(words: list[str]) -> None:
 
 def test_mix_summary_counts() -> None:
     summary = mix_summary([("했다", "sentence"), ("가다", "word"), ("3개", "digits"), ("먹었다", "sentence")])
-    assert summary["per_kind"] == {"word": 1, "name": 0, "sentence": 2, "digits": 1, "latin": 0}
+    assert summary["per_kind"] == {"word": 1, "name": 0, "sentence": 2, "digits": 1, "latin": 0, "syllables": 0}
     assert summary["share_outside_charset"] == 0.5  # 했 and 었 are not in korean_g2
     assert summary["share_outside_charset_per_kind"]["sentence"] == 1.0
 

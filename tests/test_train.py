@@ -145,3 +145,26 @@ def test_bad_inputs(data, init, tmp_path):
         if torch.cuda.is_available():
             pytest.skip("a GPU is present")
         finetune(_config(data, init, tmp_path / "r4", device="cuda"), log_stream=None)
+
+
+def test_cli_finetune_and_resume(data, init, tmp_path):
+    from click.testing import CliRunner
+
+    from easyocr_ko.cli import main
+
+    run = tmp_path / "run"
+    args = ["finetune", "--data", str(data), "--output", str(run), "--pretrained", str(init), "--num-iter", "4",
+            "--val-interval", "2", "--batch-size", "8", "--num-threads", "1", "--seed", "3"]
+    config = tmp_path / "opts.yaml"
+    config.write_text("imgH: 32\noptim: adam\nlr: 0.003\n", encoding="utf-8")
+    result = CliRunner().invoke(main, args + ["--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "4 steps" in result.stdout and "best_accuracy" in result.stdout
+    assert "[4/4] Train loss" in (run / "log_train.txt").read_text(encoding="utf-8")
+    again = CliRunner().invoke(main, ["finetune", "--resume", str(run), "--num-iter", "6"])
+    assert again.exit_code == 0, again.output
+    assert load_checkpoint_file(run / "last.pth")["step"] == 6
+    busy = CliRunner().invoke(main, args + ["--config", str(config)])
+    assert busy.exit_code == 1 and busy.stderr.startswith("easyocr-ko: error: run folder") and busy.stderr.count("\n") == 1
+    missing = CliRunner().invoke(main, ["finetune", "--data", str(tmp_path / "nope"), "--output", str(tmp_path / "r")])
+    assert missing.exit_code == 1 and "dataset not found" in missing.stderr
