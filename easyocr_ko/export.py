@@ -127,3 +127,33 @@ def export_run(
     """Export a finetune run folder (its ``<checkpoint>.pth``) or a checkpoint file; see
     :func:`export_checkpoint`."""
     return export_checkpoint(resolve_checkpoint(source, checkpoint), model_dir, network_dir, name)
+
+
+def install_bundled(model_dir: Path | None = None, network_dir: Path | None = None, name: str | None = None,
+                    overwrite: bool = False) -> dict[str, Path]:
+    """Copy the bundled ``korean_hw`` trio into EasyOCR's folders (or the given ones) as NAME.{pth,yaml,py}.
+
+    Raises:
+        FileNotFoundError: the installation has no bundled model.
+        EasyOcrKoError: a file of that name exists (and not ``overwrite``), or ``name`` is not an identifier.
+    """
+    from easyocr_ko.resources import BUNDLED_NAME, bundled_model_available, bundled_model_dir
+
+    if not bundled_model_available():
+        raise FileNotFoundError(f"no bundled model in {bundled_model_dir()}")
+    name = name or BUNDLED_NAME
+    if not name.isidentifier():
+        raise EasyOcrKoError(f"--name {name!r} must be a Python identifier (EasyOCR imports {name}.py as a module)")
+    model_dir = Path(model_dir) if model_dir else easyocr_model_dir()
+    network_dir = Path(network_dir) if network_dir else easyocr_network_dir()
+    paths = {"pth": model_dir / f"{name}.pth", "yaml": network_dir / f"{name}.yaml", "py": network_dir / f"{name}.py"}
+    existing = [str(p) for p in paths.values() if p.exists()]
+    if existing and not overwrite:
+        raise EasyOcrKoError(f"{existing[0]} exists: pass --overwrite to replace it, or --name to install under "
+                             "another name")
+    model_dir.mkdir(parents=True, exist_ok=True)
+    network_dir.mkdir(parents=True, exist_ok=True)
+    source = bundled_model_dir()
+    for kind, target in paths.items():
+        _write_atomic_bytes(lambda p, src=source / f"{BUNDLED_NAME}.{kind}": shutil.copyfile(src, p), target)
+    return paths

@@ -1,4 +1,4 @@
-"""Resolve ``--pretrained``: korean_g2, english_g2, a path to any gen2 .pth, or none.
+"""Resolve ``--pretrained``: korean_g2, english_g2, auto, a path to any gen2 .pth, or none.
 
 * ``korean_g2`` / ``english_g2``: EasyOCR's release files, looked up in EasyOCR's model folder
   (``$EASYOCR_MODULE_PATH``, else ``$MODULE_PATH``, else ``~/.EasyOCR``, then ``model/<file>``).  english_g2
@@ -161,7 +161,8 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
     """Resolve a ``--pretrained`` value into weights and their character list.
 
     Args:
-        spec: ``korean_g2``, ``english_g2``, ``none`` or a path to a .pth.
+        spec: ``korean_g2``, ``english_g2``, ``auto`` (korean_g2 if present, else the bundled korean_hw
+            model), ``none`` or a path to a .pth.
         download: allow fetching korean_g2/english_g2 from EasyOCR's release URL.
 
     Raises:
@@ -169,6 +170,17 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
             EasyOCR's gen2 architecture (the message names the first mismatching tensor).
     """
     spec_s = str(spec)
+    if spec_s == "auto":
+        try:
+            find_builtin("korean_g2", download=download)
+            spec_s = "korean_g2"
+        except EasyOcrKoError:
+            from easyocr_ko.resources import BUNDLED_NAME, bundled_model_available, bundled_model_dir
+
+            if not bundled_model_available():
+                raise EasyOcrKoError("--pretrained auto: neither korean_g2.pth nor the bundled model is available: "
+                                     "pass --pretrained english_g2, a .pth path, or none") from None
+            spec_s = str(bundled_model_dir() / f"{BUNDLED_NAME}.pth")
     if spec_s == "none":
         return Pretrained(None, "", dict(GEN2_NETWORK_PARAMS), "none (random initialisation)")
     if spec_s in BUILTIN:

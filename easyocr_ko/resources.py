@@ -36,3 +36,18 @@ def user_network_dir() -> Path:
 def default_dictionary() -> Path:
     """The shipped default dictionary ``dicts/ko_default.txt`` (one NFC entry per line)."""
     return dicts_dir() / "ko_default.txt"
+
+
+BUNDLED_NAME = "korean_hw"
+"""``recog_network`` name of the recognizer that ships with easyocr-ko (``easyocr_ko/bundled/``)."""
+
+
+def bundled_model_dir() -> Path:
+    """Folder of the shipped recognizer trio ``korean_hw.pth / .yaml / .py`` and its ``MODEL_CARD.md``."""
+    return _PKG / "bundled"
+
+
+def bundled_model_available() -> bool:
+    """True if the shipped trio is complete."""
+    folder = bundled_model_dir()
+    return all((folder / f"{BUNDLED_NAME}{ext}").is_file() for ext in (".pth", ".yaml", ".py"))
