@@ -289,9 +289,11 @@ def _echo_json(data: Any) -> None:
 
 
 def _register() -> None:
+    from easyocr_ko.cli_eval import eval_cmd
     from easyocr_ko.cli_import import import_cmd
     from easyocr_ko.textgen import texts_command
 
+    main.add_command(eval_cmd, "eval")
     main.add_command(import_cmd, "import")
     main.add_command(texts_command, "texts")
 

@@ -37,8 +37,8 @@ def _langs(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[st
 @click.option("--data", type=EXISTING, help="Evaluation set: LMDB, DTRB folder (gt.txt + images), gen/import output "
               "(its --split) or a tree of LMDBs.")
 @click.option("--model", "-m", "models", multiple=True, required=True,
-              help="korean_g2 | english_g2 | run folder | checkpoint .pth | exported trio (folder, NAME.yaml or "
-                   "NAME.pth); LABEL=SPEC names it in the table (repeatable: models side by side).")
+              help="korean_g2 | english_g2 | korean_hw (bundled) | run folder | checkpoint .pth | exported trio "
+                   "(folder, NAME.yaml or NAME.pth); LABEL=SPEC names it in the table (repeatable: side by side).")
 @click.option("--output", "-o", type=PATH, help="Write <model>_predictions.tsv, summary.json, font_cer.png here "
               "[print only].")
 @click.option("--image", type=EXISTING, help="Instead of --data: read one image and print the top-n candidates.")

@@ -2,6 +2,7 @@
 
 Models (:func:`resolve_model`; ``LABEL=SPEC`` names a model in the tables):
 
+* ``korean_hw``: the trio shipped in ``easyocr_ko/bundled/`` (when installed);
 * ``korean_g2`` / ``english_g2``: EasyOCR's release files (:func:`easyocr_ko.pretrained.find_builtin`),
   read like ``Reader(lang_list)``: the characters outside the requested languages' ``character/<lang>_char.txt``
   and the model's ``symbols`` are ignored (``Reader.setLanguageList``; korean_g2 with ko,en ignores 11
@@ -99,13 +100,18 @@ class ModelSpec:
         return reader_ignore_idx(self.character, lang_list, self.symbols)
 
 
+def _load_detail(err: Exception) -> str:
+    """The informative line of a ``load_state_dict`` error (its first line only says "Error(s) in loading")."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    return lines[1] if len(lines) > 1 else (lines[0] if lines else type(err).__name__)
+
+
 def _build_loaded(state: dict, character: str, params: dict, name: str) -> torch.nn.Module:
     model = build_model(len(character) + 1, **params)
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as err:
-        raise EasyOcrKoError(f"{name}: weights do not load into the gen2 network: "
-                             f"{str(err).splitlines()[1].strip() if len(str(err).splitlines()) > 1 else err}") from None
+        raise EasyOcrKoError(f"{name}: weights do not load into the gen2 network: {_load_detail(err)}") from None
     return model.eval()
 
 
@@ -140,7 +146,8 @@ def _import_network(py_file: Path) -> Any:
     except Exception as err:
         raise EasyOcrKoError(f"{py_file} fails to import ({type(err).__name__}: {err})") from None
     if not hasattr(module, "Model"):
-        raise EasyOcrKoError(f"{py_file} defines no Model class (EasyOCR calls NAME.Model(num_class, **network_params))")
+        raise EasyOcrKoError(f"{py_file} defines no Model class (EasyOCR calls "
+                             "NAME.Model(num_class, **network_params))")
     return module
 
 
@@ -191,10 +198,8 @@ def load_trio(pth: Path, yaml_file: Path, py_file: Path, name: str | None = None
         model = module.Model(num_class=len(character) + 1, **config["network_params"])
         model.load_state_dict(state, strict=True)
     except (RuntimeError, TypeError) as err:
-        lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-        detail = lines[1] if len(lines) > 1 else (lines[0] if lines else type(err).__name__)
         raise EasyOcrKoError(f"{pth.name} does not load into {py_file.name}'s Model with network_params "
-                             f"{config['network_params']}: {detail}") from None
+                             f"{config['network_params']}: {_load_detail(err)}") from None
     symbols = config.get("symbols") or character
     return ModelSpec(name or Path(pth).stem, "trio", str(pth), model.eval(), character, int(config["imgH"]), symbols)
 
@@ -230,8 +235,8 @@ def resolve_model(spec: str | Path, checkpoint: str = "best_accuracy") -> ModelS
     """Resolve one ``--model`` value (see the module docstring); ``LABEL=SPEC`` sets the table name.
 
     Args:
-        spec: ``korean_g2``, ``english_g2``, a run folder, a checkpoint, a trio folder or file, optionally
-            prefixed with ``LABEL=``.
+        spec: ``korean_g2``, ``english_g2``, ``korean_hw`` (the bundled trio), a run folder, a checkpoint, a
+            trio folder or file, optionally prefixed with ``LABEL=``.
         checkpoint: which checkpoint of a run folder (``best_accuracy``, ``best_norm_ED``, ``last``).
 
     Raises:
@@ -244,6 +249,15 @@ def resolve_model(spec: str | Path, checkpoint: str = "best_accuracy") -> ModelS
         model = _load_builtin(text)
         model.name = label or text
         return model
+    from easyocr_ko.resources import BUNDLED_NAME, bundled_model_available, bundled_model_dir
+
+    if text == BUNDLED_NAME and not Path(text).exists():
+        if not bundled_model_available():
+            raise EasyOcrKoError(f"the bundled {BUNDLED_NAME} model is not installed: {bundled_model_dir()} lacks "
+                                 f"{BUNDLED_NAME}.pth/.yaml/.py")
+        folder = bundled_model_dir()
+        return load_trio(folder / f"{BUNDLED_NAME}.pth", folder / f"{BUNDLED_NAME}.yaml",
+                         folder / f"{BUNDLED_NAME}.py", label)
     path = Path(text)
     if not path.exists():
         raise FileNotFoundError(f"model not found: {path} (give korean_g2, english_g2, a run folder, a checkpoint "
@@ -437,7 +451,8 @@ class Predictions:
 
     @property
     def lines_per_s(self) -> float:
-        """Images read per second (image decoding, preprocessing and both passes included)."""
+        """Images read per second: image decoding, preprocessing and both passes included, after one untimed
+        warm-up read (the first call in a process initialises the kernels, ~1 s for quantized models)."""
         return len(self.readings) / self.seconds if self.seconds > 0 else math.inf
 
 
@@ -460,6 +475,8 @@ def predict(spec: ModelSpec, evalset: EvalSet, settings: ReadSettings = ReadSett
     codec = CTCCodec(spec.character)
     batches = ([[s] for s in evalset.samples] if quantized
                else eval_batches(evalset.samples, settings.batch_size, spec.imgH))
+    if batches:  # warm-up, not timed: the first call of a process initialises the (quantized) kernels
+        read_batch(model, codec, [data.load_gray(batches[0][0])], spec.imgH, ignore, device=device)
     start = time.perf_counter()
     with tqdm(total=len(evalset), desc=spec.name, unit="line", disable=not progress, file=sys.stderr,
               dynamic_ncols=True) as bar:
@@ -578,7 +595,7 @@ class EvalReport:
             "samples": len(es), "usable_samples": es.total, "skipped": dict(es.data.skipped),
             "limit": c.limit, "seed": c.seed,
             "normalization": {"description": c.normalization.describe(), **vars_of(c.normalization)},
-            "reading": {**vars_of(c.read), "mode": reading_mode(c.read)},
+            "reading": {**vars_of(c.read), "device_used": str(_device(c.read.device)), "mode": reading_mode(c.read)},
             "min_group": c.min_group,
             "models": {},
         }
@@ -683,7 +700,7 @@ def plot_font_cer(report: EvalReport, path: Path) -> None:
     ax.set_xticks(x)
     ax.set_xticklabels(fonts, rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("CER (lower is better)")
-    ax.set_title(f"CER per font, {len(report.evalset)} images ({report.config.normalization.describe()})", fontsize=9)
+    ax.set_title(f"CER per font, {len(report.evalset)} images\n{report.config.normalization.describe()}", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     tmp = path.with_name(f".{path.name}.tmp.png")
@@ -727,7 +744,8 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def format_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool] | None = None) -> list[str]:
+def format_table(header: Sequence[str], rows: Sequence[Sequence[str]],
+                 right: Sequence[bool] | None = None) -> list[str]:
     """Rows of strings as ``a | b | c`` lines, columns padded to their widest cell in terminal columns
     (Hangul counts 2); numbers right-aligned where ``right`` says so."""
     widths = [max(_width(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
@@ -763,7 +781,7 @@ def format_report(report: EvalReport) -> list[str]:
     for r in report.results:
         ignored = (f"; Reader ignores {len(r.ignored)} of its {len(r.spec.character)} characters: {r.ignored}"
                    if r.ignored else "")
-        lines.append(f"model {r.spec.name}: {r.spec.kind} {r.spec.source} (imgH {r.spec.imgH}){ignored}")
+        lines.append(f"{r.spec.name}: {r.spec.kind} {r.spec.source} (imgH {r.spec.imgH}){ignored}")
     lines.append("")
     header = ["model", "n", "accuracy", "norm_ED", "CER", "jamo_CER", "1-syllable acc", "worst font (CER)", "lines/s"]
     rows = []
@@ -791,7 +809,7 @@ def format_report(report: EvalReport) -> list[str]:
         lines += format_table(header, rows, [False, True] + [True] * len(report.results))
     lines += ["", "top confusions (truth -> prediction x count; '' = missing or extra)"]
     for r in report.results:
-        shown = ", ".join(f"{t or chr(39) * 2}->{p or chr(39) * 2} x{n}" for (t, p), n in r.confusions[:10])
+        shown = ", ".join(f"{t!r}->{p!r} x{n}" for (t, p), n in r.confusions[:10])
         lines.append(f"{r.spec.name}: {shown or 'none'}")
     if report.files:
         lines += ["", f"wrote {', '.join(str(p) for p in report.files)}"]

@@ -143,7 +143,8 @@ def top_n(logits: torch.Tensor, codec: CTCCodec, n: int = 5, ignore_idx: Sequenc
     Returns:
         Per image, one :class:`Candidate` per emitted character (steps where the argmax is a new non-blank
         class), like the single-character ``predict(n)`` of KoOCR but for every position of a line.  The best
-        options, joined, give the greedy text; probabilities are Reader's renormalised ones, in [0, 1].
+        options, joined, give the greedy text; probabilities are Reader's renormalised ones, in [0, 1];
+        options of probability 0 (ignored classes, float underflow) are left out.
     """
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")

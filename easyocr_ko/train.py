@@ -38,7 +38,6 @@ from easyocr_ko.data import (RecognitionData, Sample, WidthGroupedBatches, eval_
 from easyocr_ko.dictionary import write_lines_atomic
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.model import build_model
-from easyocr_ko.predict import decode
 from easyocr_ko.pretrained import CHECKPOINT_FORMAT, Pretrained, load_checkpoint_file, load_pretrained
 
 RUN_FILES = ("config.yaml", "character.txt", "log_train.txt", "metrics.jsonl", "curves.png", "last.pth",
@@ -190,27 +189,31 @@ class Validation:
 @torch.no_grad()
 def validate(model: nn.Module, data: RecognitionData, samples: list[Sample], codec: CTCCodec, imgH: int,
              batch_size: int, device: torch.device, criterion: nn.CTCLoss) -> Validation:
-    """Read the validation samples as EasyOCR's Reader would (same preprocessing and padding width per
-    image, greedy decoding, Reader's confidence) and score them.
+    """Read the validation samples as EasyOCR's Reader reads a crop (float weights, i.e. ``quantize=False``):
+    the same preprocessing and padding width per image, greedy decoding, Reader's confidence and its second,
+    contrast-adjusted pass for readings below confidence 0.1 (:func:`easyocr_ko.predict.read_batch` over
+    batches of one padded-width class).
 
-    Metrics (easyocr_ko.metrics): accuracy = exact match (NFC), norm_ED = ICDAR 2019 / DTRB, CER = total edit
-    distance / total truth characters; all fractions.
+    Valid loss is the CTC loss of the logits of the reading Reader keeps, over labels whose characters are all
+    in the charset.  Metrics (easyocr_ko.metrics): accuracy = exact match (NFC), norm_ED = ICDAR 2019 / DTRB,
+    CER = total edit distance / total truth characters; all fractions.
     """
     from easyocr_ko.metrics import summarize
+    from easyocr_ko.predict import read_batch
 
     model.eval()
     rows, losses, weights = [], [], []
     encodable = set(codec.character)
     for batch in eval_batches(samples, batch_size, imgH):
-        images, _, _, labels = make_batch(data, batch, None, imgH)
-        logits = model(images.to(device), None).float().cpu()
-        for (text, conf), label in zip(decode(logits, codec), labels):
-            rows.append((label, text, conf))
+        crops = [data.load_gray(s) for s in batch]
+        labels = [s.label for s in batch]
+        readings = read_batch(model, codec, crops, imgH, device=device, keep_logits=True)
+        rows += [(label, r.text, r.confidence) for label, r in zip(labels, readings)]
         keep = [k for k, label in enumerate(labels) if set(label) <= encodable]
         if keep:
+            logits = torch.stack([torch.as_tensor(readings[k].logits) for k in keep]).float()
             targets, lengths = codec.encode([labels[k] for k in keep])
-            loss = ctc_loss(logits[keep], targets, lengths, criterion)
-            losses.append(float(loss))
+            losses.append(float(ctc_loss(logits, targets, lengths, criterion)))
             weights.append(len(keep))
     summary = summarize([(t, p) for t, p, _ in rows])
     loss = float(np.average(losses, weights=weights)) if losses else float("nan")
