@@ -60,7 +60,7 @@ from easyocr_ko.metrics import (Normalization, Summary, confusions, group_summar
                                 single_syllable_accuracy, summarize_scores, worst_group)
 from easyocr_ko.model import GEN2_NETWORK_PARAMS, build_model, strip_module_prefix
 from easyocr_ko.predict import (Candidate, Reading, quantize_like_reader, read_batch, reader_ignore_idx, top_n)
-from easyocr_ko.pretrained import BUILTIN, find_builtin, load_checkpoint_file, load_pretrained
+from easyocr_ko.pretrained import BUILTIN, BuiltinNotFound, find_builtin, load_checkpoint_file, load_pretrained
 
 CHECKPOINT_CHOICES = ("best_accuracy", "best_norm_ED", "last")
 FONTS_TSV = "fonts.tsv"
@@ -118,9 +118,7 @@ def _build_loaded(state: dict, character: str, params: dict, name: str) -> torch
 def _load_builtin(name: str) -> ModelSpec:
     try:
         path = find_builtin(name, download=False)
-    except EasyOcrKoError as err:
-        if "md5" in str(err):
-            raise
+    except BuiltinNotFound:
         from easyocr_ko.pretrained import easyocr_model_dir
 
         raise EasyOcrKoError(f"EasyOCR's {name}.pth is not in {easyocr_model_dir()} (nor in the "

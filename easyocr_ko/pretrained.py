@@ -28,6 +28,10 @@ from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.model import GEN2_NETWORK_PARAMS, build_model, network_params_of, strip_module_prefix
 
 BUILTIN = ("korean_g2", "english_g2")
+
+
+class BuiltinNotFound(EasyOcrKoError):
+    """EasyOCR's korean_g2.pth / english_g2.pth is not on this machine (and was not downloaded)."""
 CHECKPOINT_FORMAT = "easyocr-ko-checkpoint-1"
 
 
@@ -75,7 +79,8 @@ def find_builtin(name: str, download: bool = False) -> Path:
     """Path of EasyOCR's ``korean_g2.pth`` / ``english_g2.pth``, downloading it if allowed.
 
     Raises:
-        EasyOcrKoError: not found (and not downloadable), or its md5 differs from easyocr.config's.
+        BuiltinNotFound: not found (and not downloadable).
+        EasyOcrKoError: its md5 differs from easyocr.config's.
     """
     info = _builtin_info(name)
     candidates = [easyocr_model_dir() / info["filename"]]
@@ -89,7 +94,7 @@ def find_builtin(name: str, download: bool = False) -> Path:
             return path
     others = ", ".join(b for b in BUILTIN if b != name)
     if not download:
-        raise EasyOcrKoError(f"{name}.pth is not in {easyocr_model_dir()} and downloads are off: put it there, "
+        raise BuiltinNotFound(f"{name}.pth is not in {easyocr_model_dir()} and downloads are off: put it there, "
                              f"allow downloads, or pass --pretrained {others}, a .pth path, or none")
     from easyocr.utils import download_and_unzip
 
@@ -98,7 +103,7 @@ def find_builtin(name: str, download: bool = False) -> Path:
     try:
         download_and_unzip(info["url"], info["filename"], str(target), verbose=False)
     except Exception as err:  # network errors come in many types
-        raise EasyOcrKoError(f"{name}.pth is not in {target} and could not be downloaded ({type(err).__name__}): "
+        raise BuiltinNotFound(f"{name}.pth is not in {target} and could not be downloaded ({type(err).__name__}): "
                              f"pass --pretrained {others}, a .pth path, or none") from err
     path = target / info["filename"]
     if md5_file(path) != info["md5sum"]:
@@ -174,7 +179,7 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
         try:
             find_builtin("korean_g2", download=download)
             spec_s = "korean_g2"
-        except EasyOcrKoError:
+        except BuiltinNotFound:
             from easyocr_ko.resources import BUNDLED_NAME, bundled_model_available, bundled_model_dir
 
             if not bundled_model_available():
