@@ -19,10 +19,22 @@ PATH = click.Path(path_type=Path)
 EXISTING = click.Path(path_type=Path)
 
 
+def _quiet_known_warnings() -> None:
+    """Silence two warnings EasyOCR 1.7.2 triggers on every CPU read with current torch (its DataLoader asks for
+    pinned memory without an accelerator; its int8 quantization uses functions torch has deprecated): they say
+    nothing a user can act on.  Only these two messages are filtered, and only in the command-line program."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"'pin_memory' argument is set as true", category=UserWarning)
+    warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor, torch\.quantize_per_channel",
+                            category=UserWarning)
+
+
 class _Group(click.Group):
     """A click group that turns the package's errors into one line and a non-zero exit."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _quiet_known_warnings()
         try:
             return super().invoke(ctx)
         except (EasyOcrKoError, FileNotFoundError, NotADirectoryError, ValueError, PermissionError) as err:
