@@ -380,6 +380,9 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
         FileNotFoundError / EasyOcrKoError: unusable data, pretrained weights, charset problems (characters
             outside a fixed charset without ``skip_unknown``), or a non-empty run folder without ``resume``.
     """
+    if not resume:  # saved paths must still work when --resume is run from another folder
+        config = replace(config, data=tuple(Path(p).resolve() for p in config.data),
+                         valid_data=tuple(Path(p).resolve() for p in config.valid_data))
     _prepare_run_dir(config, resume)
     run_dir = config.output
     log = RunLog(run_dir, log_stream)
