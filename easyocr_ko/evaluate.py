@@ -65,7 +65,8 @@ from easyocr_ko.pretrained import BUILTIN, BuiltinNotFound, find_builtin, load_c
 CHECKPOINT_CHOICES = ("best_accuracy", "best_norm_ED", "last")
 FONTS_TSV = "fonts.tsv"
 NO_FONT = "(no font)"
-GROUP_KEYS = ("font", "content_kind", "length_bucket")
+NO_KIND = "(no kind)"
+GROUP_KEYS = ("font", "text_kind", "content_kind", "length_bucket")
 
 
 # ---------------------------------------------------------------- models
@@ -307,6 +308,9 @@ class EvalSet:
         fonts: per sample, the font from gen's ``fonts.tsv`` (``'(no font)'`` where it lists none), or
             ``None`` when no dataset has a font manifest.
         total: usable samples before ``limit``.
+        text_kinds: per sample, the text kind gen drew it as (``fonts.tsv`` column ``kind``: word, name,
+            sentence, digits, latin, syllables; ``'(no kind)'`` where it lists none), or ``None`` when no
+            manifest has that column.
     """
 
     data: RecognitionData
@@ -315,6 +319,7 @@ class EvalSet:
     truths: list[str]
     fonts: list[str] | None
     total: int
+    text_kinds: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.samples)
@@ -345,6 +350,30 @@ def read_font_manifest(path: Path) -> dict[str, str]:
     return out
 
 
+def read_text_kinds(path: Path) -> dict[str, str]:
+    """The ``kind`` column of gen's ``fonts.tsv`` (the ``--text-mix`` kind of each sample), keyed like
+    :func:`read_font_manifest`; ``{}`` when the manifest has no such column (older gen outputs, imports).
+
+    Raises:
+        EasyOcrKoError: not UTF-8.
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise EasyOcrKoError(f"{path} is not UTF-8") from None
+    header = lines[0].split("\t") if lines else []
+    if "kind" not in header:
+        return {}
+    col = header.index("kind")
+    out: dict[str, str] = {}
+    for line in lines[1:]:
+        parts = line.split("\t")
+        if len(parts) > col and parts[0].isdigit():
+            out[f"#{int(parts[0])}"] = parts[col]
+            out[parts[1]] = parts[col]
+    return out
+
+
 def _raw_labels(ds: LmdbDataset | FolderDataset) -> list[str]:
     if isinstance(ds, FolderDataset):
         return [e.label for e in read_gt(ds.gt_file, nfc=False)]
@@ -371,14 +400,16 @@ def load_eval_set(data: Path | str, split: str = "validation", limit: int | None
         have = sorted(p.name for p in (data / "lmdb").iterdir() if (p / "data.mdb").is_file())
         raise EasyOcrKoError(f"{data} has no {split} split (lmdb/{split}); it has: {', '.join(have) or 'none'}")
     recog = RecognitionData(paths, max_label_length=sys.maxsize)
-    ids, truths, fonts, samples = [], [], [], []
-    have_fonts = False
+    ids, truths, fonts, kinds, samples = [], [], [], [], []
+    have_fonts = have_kinds = False
     for d, (path, ds) in enumerate(zip(recog.paths, recog.datasets)):
         labels = _raw_labels(ds)
-        manifest = {}
+        manifest, kind_of = {}, {}
         if (path / FONTS_TSV).is_file():
             manifest = read_font_manifest(path / FONTS_TSV)
+            kind_of = read_text_kinds(path / FONTS_TSV)
             have_fonts = True
+            have_kinds = have_kinds or bool(kind_of)
         prefix = ""
         if len(recog.paths) > 1:
             try:
@@ -389,18 +420,22 @@ def load_eval_set(data: Path | str, split: str = "validation", limit: int | None
             if isinstance(ds, FolderDataset):
                 image = ds.entries[s.index].image
                 font = manifest.get(image) or manifest.get(f"#{s.index + 1}")
+                kind = kind_of.get(image) or kind_of.get(f"#{s.index + 1}")
             else:
                 image = f"lmdb:{s.index + 1}"
                 font = manifest.get(f"#{s.index + 1}")
+                kind = kind_of.get(f"#{s.index + 1}")
             samples.append(s)
             ids.append(prefix + image)
             truths.append(labels[s.index])
             fonts.append(font or NO_FONT)
+            kinds.append(kind or NO_KIND)
     total = len(samples)
     if limit is not None and limit < total:
         keep = sorted(random.Random(seed).sample(range(total), limit))
-        samples, ids, truths, fonts = ([seq[k] for k in keep] for seq in (samples, ids, truths, fonts))
-    return EvalSet(recog, samples, ids, truths, fonts if have_fonts else None, total)
+        samples, ids, truths, fonts, kinds = ([seq[k] for k in keep] for seq in (samples, ids, truths, fonts, kinds))
+    return EvalSet(recog, samples, ids, truths, fonts if have_fonts else None, total,
+                   kinds if have_kinds else None)
 
 
 # ---------------------------------------------------------------- reading
@@ -501,8 +536,8 @@ class ModelResult:
         summary: corpus metrics (:class:`easyocr_ko.metrics.Summary`).
         per_image_CER: per sample ``edits / len(truth)`` after normalisation (``inf`` for an empty truth read
             as something, 0 for an empty truth read as nothing).
-        groups: ``{'font' | 'content_kind' | 'length_bucket': {group: Summary}}`` (``font`` only with a
-            font manifest).
+        groups: ``{'font' | 'text_kind' | 'content_kind' | 'length_bucket': {group: Summary}}`` (``font`` only
+            with a font manifest, ``text_kind`` only when it has gen's ``kind`` column).
         worst: per group key, the group with the highest CER among those with at least ``min_group``
             samples, or ``None``.
         confusions: ``[((truth_char, predicted_char), count), ...]``, most frequent first (``''`` = missing or
@@ -525,8 +560,9 @@ class ModelResult:
 def score(spec: ModelSpec, evalset: EvalSet, predictions: Predictions, normalization: Normalization,
           lang_list: Sequence[str], min_group: int = 10, top_confusions: int = 20) -> ModelResult:
     """Score ``predictions`` with :mod:`easyocr_ko.metrics`."""
-    rows = [(t, r.text, r.confidence, f) for t, r, f in
-            zip(evalset.truths, predictions.readings, evalset.fonts or [NO_FONT] * len(evalset))]
+    rows = [(t, r.text, r.confidence, f, k) for t, r, f, k in
+            zip(evalset.truths, predictions.readings, evalset.fonts or [NO_FONT] * len(evalset),
+                evalset.text_kinds or [NO_KIND] * len(evalset))]
     description = normalization.describe()
     scores = score_pairs(rows, normalization)
     summary = summarize_scores(scores, description)
@@ -534,6 +570,8 @@ def score(spec: ModelSpec, evalset: EvalSet, predictions: Predictions, normaliza
     groups: dict[str, dict[str, Summary]] = {}
     if evalset.fonts is not None:
         groups["font"] = group_summaries(rows, lambda row: row[3], normalization)
+    if evalset.text_kinds is not None:
+        groups["text_kind"] = group_summaries(rows, lambda row: row[4], normalization)
     groups["content_kind"] = group_summaries(rows, "content_kind", normalization)
     groups["length_bucket"] = group_summaries(rows, "length_bucket", normalization)
     worst = {key: worst_group(g, "CER", min_group) for key, g in groups.items()}
@@ -790,7 +828,8 @@ def format_report(report: EvalReport) -> list[str]:
         rows.append([r.spec.name, str(s.n), _num(s.accuracy), _num(s.norm_ED), _num(s.CER), _num(s.jamo_CER),
                      _num(r.single_syllable_accuracy), worst_text, f"{r.predictions.lines_per_s:.1f}"])
     lines += format_table(header, rows, [False, True, True, True, True, True, True, False, True])
-    titles = {"font": "CER per font", "content_kind": "CER per content kind", "length_bucket": "CER per length"}
+    titles = {"font": "CER per font", "text_kind": "CER per text kind (gen --text-mix)",
+              "content_kind": "CER per content kind (characters of the truth)", "length_bucket": "CER per length"}
     for key in GROUP_KEYS:
         if key not in report.results[0].groups:
             continue

@@ -18,8 +18,8 @@ from easyocr_ko.cli import main
 from easyocr_ko.cli_eval import eval_cmd
 from easyocr_ko.config import FinetuneConfig
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.evaluate import (EvalConfig, ReadSettings, evaluate, load_eval_set, predict, resolve_model,
-                                 top_candidates)
+from easyocr_ko.evaluate import (EvalConfig, ReadSettings, evaluate, format_report, load_eval_set, predict,
+                                 resolve_model, top_candidates)
 from easyocr_ko.lmdb_dataset import decode_gray, write_lmdb
 from easyocr_ko.metrics import Normalization, edit_distance
 from easyocr_ko.pretrained import offline_model_dir
@@ -67,17 +67,19 @@ def run(tmp_path_factory) -> Path:
     return root / "run"
 
 
-def _folder_set(root: Path, words: list[str], height: int = 32, fonts: list[Path] | None = None) -> Path:
+def _folder_set(root: Path, words: list[str], height: int = 32, fonts: list[Path] | None = None,
+                kinds: list[str] | None = None) -> Path:
     """A DTRB folder (gt.txt + PNGs) of ``words``; with ``fonts``, gen's fonts.tsv (word k drawn with font
-    k mod len(fonts))."""
+    k mod len(fonts)), with ``kinds`` also its ``kind`` column (word k has kind k mod len(kinds))."""
     (root / "images").mkdir(parents=True)
-    gt, manifest = [], ["index\timage\tfont\tfamily"]
+    gt, manifest = [], ["index\timage\tfont\tfamily" + ("\tkind\trenderer" if kinds else "")]
     for k, word in enumerate(words):
         font = fonts[k % len(fonts)] if fonts else FONT
         name = f"images/{k + 1:09d}.png"
         (root / name).write_bytes(render_png(word, height if k % 3 else height + 9, font=font, offset=k % 3))
         gt.append(f"{name}\t{word}")
-        manifest.append(f"{k + 1}\t{name}\t{font.name}\t{font.stem}")
+        manifest.append(f"{k + 1}\t{name}\t{font.name}\t{font.stem}"
+                        + (f"\t{kinds[k % len(kinds)]}\ttrdg" if kinds else ""))
     (root / "gt.txt").write_text("\n".join(gt) + "\n", encoding="utf-8")
     if fonts:
         (root / "fonts.tsv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
@@ -234,6 +236,19 @@ def test_evaluate_api_normalization_limit_and_json(run, tmp_path):
     assert data["normalization"]["casefold"] is True and data["samples"] == 5
     assert "font" not in data["models"]["run"]["groups"]  # no fonts.tsv: no font groups, no chart
     assert report.files == []
+
+
+def test_text_kind_groups_from_gen_manifest(run, tmp_path):
+    folder = _folder_set(tmp_path / "set", WORDS[:9], fonts=[FONT], kinds=["word", "name", "digits"])
+    assert load_eval_set(folder).text_kinds == ["word", "name", "digits"] * 3
+    report = evaluate(EvalConfig(data=folder, models=(str(run),), read=ReadSettings(quantize=False, device="cpu"),
+                                 min_group=1))
+    groups = report.results[0].groups["text_kind"]
+    assert {k: g.n for k, g in groups.items()} == {"digits": 3, "name": 3, "word": 3}
+    text = "\n".join(format_report(report))
+    assert "CER per text kind" in text and "\ndigits " in text
+    plain = _folder_set(tmp_path / "plain", WORDS[:3], fonts=[FONT])  # older manifests: no kind column
+    assert load_eval_set(plain).text_kinds is None
 
 
 def test_model_resolution(run, tmp_path):
