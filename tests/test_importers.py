@@ -589,3 +589,52 @@ def test_cli_config_file_and_options(tmp_path):
                                            "--margin", "1", "--text-field", "label", "--bbox-field", "box", "-q"])
     assert result.exit_code == 0, result.output
     np.testing.assert_array_equal(read_image(out / "test" / "images" / "000000001.png"), img[4:11, 4:11])
+
+
+# ---------------------------------------------------------------- import -> finetune -> eval
+
+def test_import_output_trains_with_finetune_and_evaluates_with_eval(tmp_path):
+    """An AI Hub-style set of 12 'photos' (two word boxes each) imports, fine-tunes a tiny model on its train
+    split (validating on its validation split) and evaluates on its test split, all through the CLI."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _tiny import WORDS, render_png, tiny_checkpoint
+
+    src = tmp_path / "aihub"
+    images, annotations = [], []
+    for k in range(12):
+        words = [WORDS[k % len(WORDS)], WORDS[(k + 5) % len(WORDS)]]
+        crops = [cv2.imdecode(np.frombuffer(render_png(w, 32), np.uint8), cv2.IMREAD_GRAYSCALE) for w in words]
+        page = np.full((90, 20 + max(c.shape[1] for c in crops)), 255, np.uint8)
+        for j, crop in enumerate(crops):
+            y = 10 + 40 * j
+            page[y:y + crop.shape[0], 10:10 + crop.shape[1]] = crop
+            annotations.append({"id": str(len(annotations) + 1), "image_id": str(k), "text": words[j],
+                                "bbox": [10, y, crop.shape[1], crop.shape[0]]})
+        write_image(src / f"page_{k:02d}.png", page)
+        images.append({"id": str(k), "width": page.shape[1], "height": page.shape[0],
+                       "file_name": f"page_{k:02d}.png"})
+    write_json(src / "labels.json", {"images": images, "annotations": annotations})
+
+    out = tmp_path / "crops"
+    runner = CliRunner()
+    result = runner.invoke(cli_main, ["import", "aihub", str(src), "--output", str(out), "--split", "0.5,0.25,0.25"])
+    assert result.exit_code == 0, result.output
+    assert {split: len(gt(out, split)) for split in ("train", "validation", "test")} == \
+           {"train": 12, "validation": 6, "test": 6}
+
+    init = tiny_checkpoint(tmp_path / "init.pth", imgH=64)  # the default imgH, as for EasyOCR's gen2 models
+    run_dir = tmp_path / "run"
+    result = runner.invoke(cli_main, ["finetune", "--data", str(out), "--output", str(run_dir), "--pretrained",
+                                      str(init), "--num-iter", "4", "--val-interval", "2", "--batch-size", "4",
+                                      "--num-threads", "1", "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    assert "valid: 6 samples" in result.output
+    assert (run_dir / "export" / "model" / "custom.pth").is_file()
+
+    result = runner.invoke(cli_main, ["eval", "--data", str(out), "--split", "test", "--model", str(run_dir),
+                                      "--no-quantize", "-q"])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if line.startswith("run "))
+    assert row.split("|")[1].strip() == "6"
