@@ -63,6 +63,7 @@ def _korean_g2_shaped_trio(folder: Path) -> tuple[Path, Path]:
     chars = korean_g2_characters()
     torch.manual_seed(0)
     model = build_model(len(chars) + 1, **GEN2_NETWORK_PARAMS)
+    folder.mkdir(parents=True, exist_ok=True)
     ckpt = folder / "korean_g2_shaped.pth"
     torch.save({"format": CHECKPOINT_FORMAT, "model": model.state_dict(), "character": chars,
                 "network_params": dict(GEN2_NETWORK_PARAMS), "imgH": 64}, ckpt)
