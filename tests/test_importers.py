@@ -630,7 +630,7 @@ def test_import_output_trains_with_finetune_and_evaluates_with_eval(tmp_path):
                                       str(init), "--num-iter", "4", "--val-interval", "2", "--batch-size", "4",
                                       "--num-threads", "1", "--device", "cpu"])
     assert result.exit_code == 0, result.output
-    assert "valid: 6 samples" in result.output
+    assert "train 12, valid 6" in result.output
     assert (run_dir / "export" / "model" / "custom.pth").is_file()
 
     result = runner.invoke(cli_main, ["eval", "--data", str(out), "--split", "test", "--model", str(run_dir),
