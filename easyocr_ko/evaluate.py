@@ -325,9 +325,10 @@ class EvalSet:
         return len(self.samples)
 
 
-def read_font_manifest(path: Path) -> dict[str, str]:
-    """gen's ``fonts.tsv`` (header ``index image font family``; index = 1-based LMDB index = gt order) as
-    ``{'#<index>': font, '<image>': font}``.
+def read_font_manifest(path: Path) -> dict[str, dict[str, str]]:
+    """gen's ``fonts.tsv`` (header ``index image font family`` then, from gen's text mixes on, ``kind renderer``;
+    index = 1-based LMDB index = gt order) as ``{'#<index>': row, '<image>': row}``, where ``row`` maps each
+    header column to the line's value (``row['font']`` always, ``row['kind']`` when the file has that column).
 
     Raises:
         EasyOcrKoError: not UTF-8, no such header, or a malformed line (named file:line).
@@ -336,41 +337,19 @@ def read_font_manifest(path: Path) -> dict[str, str]:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError:
         raise EasyOcrKoError(f"{path} is not UTF-8") from None
-    if not lines or lines[0].split("\t")[:3] != ["index", "image", "font"]:
+    header = lines[0].split("\t") if lines else []
+    if header[:3] != ["index", "image", "font"]:
         raise EasyOcrKoError(f"{path}:1: expected the header 'index<TAB>image<TAB>font<TAB>family'")
-    out: dict[str, str] = {}
+    out: dict[str, dict[str, str]] = {}
     for n, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
         parts = line.split("\t")
         if len(parts) < 3 or not parts[0].isdigit():
             raise EasyOcrKoError(f"{path}:{n}: expected index<TAB>image<TAB>font<TAB>family")
-        out[f"#{int(parts[0])}"] = parts[2]
-        out[parts[1]] = parts[2]
-    return out
-
-
-def read_text_kinds(path: Path) -> dict[str, str]:
-    """The ``kind`` column of gen's ``fonts.tsv`` (the ``--text-mix`` kind of each sample), keyed like
-    :func:`read_font_manifest`; ``{}`` when the manifest has no such column (older gen outputs, imports).
-
-    Raises:
-        EasyOcrKoError: not UTF-8.
-    """
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise EasyOcrKoError(f"{path} is not UTF-8") from None
-    header = lines[0].split("\t") if lines else []
-    if "kind" not in header:
-        return {}
-    col = header.index("kind")
-    out: dict[str, str] = {}
-    for line in lines[1:]:
-        parts = line.split("\t")
-        if len(parts) > col and parts[0].isdigit():
-            out[f"#{int(parts[0])}"] = parts[col]
-            out[parts[1]] = parts[col]
+        row = dict(zip(header, parts))
+        out[f"#{int(parts[0])}"] = row
+        out[parts[1]] = row
     return out
 
 
@@ -404,12 +383,11 @@ def load_eval_set(data: Path | str, split: str = "validation", limit: int | None
     have_fonts = have_kinds = False
     for d, (path, ds) in enumerate(zip(recog.paths, recog.datasets)):
         labels = _raw_labels(ds)
-        manifest, kind_of = {}, {}
+        manifest = {}
         if (path / FONTS_TSV).is_file():
             manifest = read_font_manifest(path / FONTS_TSV)
-            kind_of = read_text_kinds(path / FONTS_TSV)
             have_fonts = True
-            have_kinds = have_kinds or bool(kind_of)
+            have_kinds = have_kinds or any("kind" in row for row in manifest.values())
         prefix = ""
         if len(recog.paths) > 1:
             try:
@@ -419,17 +397,15 @@ def load_eval_set(data: Path | str, split: str = "validation", limit: int | None
         for s in recog.samples[d]:
             if isinstance(ds, FolderDataset):
                 image = ds.entries[s.index].image
-                font = manifest.get(image) or manifest.get(f"#{s.index + 1}")
-                kind = kind_of.get(image) or kind_of.get(f"#{s.index + 1}")
+                row = manifest.get(image) or manifest.get(f"#{s.index + 1}") or {}
             else:
                 image = f"lmdb:{s.index + 1}"
-                font = manifest.get(f"#{s.index + 1}")
-                kind = kind_of.get(f"#{s.index + 1}")
+                row = manifest.get(f"#{s.index + 1}") or {}
             samples.append(s)
             ids.append(prefix + image)
             truths.append(labels[s.index])
-            fonts.append(font or NO_FONT)
-            kinds.append(kind or NO_KIND)
+            fonts.append(row.get("font") or NO_FONT)
+            kinds.append(row.get("kind") or NO_KIND)
     total = len(samples)
     if limit is not None and limit < total:
         keep = sorted(random.Random(seed).sample(range(total), limit))

@@ -28,11 +28,11 @@ from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.model import GEN2_NETWORK_PARAMS, build_model, network_params_of, strip_module_prefix
 
 BUILTIN = ("korean_g2", "english_g2")
+CHECKPOINT_FORMAT = "easyocr-ko-checkpoint-1"
 
 
 class BuiltinNotFound(EasyOcrKoError):
     """EasyOCR's korean_g2.pth / english_g2.pth is not on this machine (and was not downloaded)."""
-CHECKPOINT_FORMAT = "easyocr-ko-checkpoint-1"
 
 
 def easyocr_module_path() -> Path:

@@ -19,6 +19,8 @@ from easyocr_ko.importers import (ImportConfig, assign_splits, crop_box, load_im
                                   run_import, split_counts)
 from easyocr_ko.lmdb_dataset import FolderDataset, LmdbDataset, decode_gray, read_gt
 
+from _tiny import WORDS, render_png, tiny_checkpoint
+
 
 # ---------------------------------------------------------------- helpers
 
@@ -596,11 +598,6 @@ def test_cli_config_file_and_options(tmp_path):
 def test_import_output_trains_with_finetune_and_evaluates_with_eval(tmp_path):
     """An AI Hub-style set of 12 'photos' (two word boxes each) imports, fine-tunes a tiny model on its train
     split (validating on its validation split) and evaluates on its test split, all through the CLI."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from _tiny import WORDS, render_png, tiny_checkpoint
-
     src = tmp_path / "aihub"
     images, annotations = [], []
     for k in range(12):
