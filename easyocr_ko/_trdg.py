@@ -11,6 +11,9 @@ Why this module exists (details in README, "Why trdg is installed with --no-deps
 * ``trdg.utils.get_text_height`` calls ``ImageFont.FreeTypeFont.getsize``, removed in Pillow 10.  Pillow 9's
   ``getsize(text)[1]`` equals ``getbbox(text)[3]`` (offset plus height, no stroke), so the name that
   ``trdg.computer_text_generator`` imported is replaced by that in memory.  Nothing on disk is changed.
+* trdg opens the font file again for every image (``ImageFont.truetype``).  A WOFF/WOFF2 font is decompressed
+  on every open (about 30 ms for a CLOVA ``.woff``), so trdg's module is given a ``truetype`` that shares one
+  face per (font, size) (:func:`easyocr_ko.fonts.cached_font`).  Rendering is unchanged.
 * ``trdg.data_generator`` prints "Missing modules for handwritten text generation." when TensorFlow is
   absent (handwriting synthesis is not used); the print is swallowed.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from typing import Any
 
 from PIL import ImageFont
@@ -31,6 +35,24 @@ _generator: Any = None
 def _get_text_height(image_font: ImageFont.FreeTypeFont, text: str) -> int:
     """Pillow-10 replacement of trdg's ``get_text_height`` (Pillow 9: ``getsize(text)[1]``)."""
     return image_font.getbbox(text)[3]
+
+
+class _CachedFontModule:
+    """Stands in for ``PIL.ImageFont`` inside ``trdg.computer_text_generator``: same names, cached faces."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(ImageFont, name)
+
+    @staticmethod
+    def truetype(font: Any = None, size: int = 10, **kwargs: Any) -> ImageFont.FreeTypeFont:
+        from easyocr_ko.fonts import cached_font
+
+        if kwargs or not isinstance(font, str) or not os.path.isfile(font):
+            return ImageFont.truetype(font=font, size=size, **kwargs)  # Pillow's own errors, as before
+        return cached_font(font, int(size))
+
+
+_CACHED_IMAGE_FONT = _CachedFontModule()
 
 
 def fake_text_generator() -> Any:
@@ -50,5 +72,6 @@ def fake_text_generator() -> Any:
         raise EasyOcrKoError(f"trdg is not importable ({err}): install it with `{INSTALL_HINT}`") from err
     if not hasattr(ImageFont.FreeTypeFont, "getsize"):
         computer_text_generator.get_text_height = _get_text_height
+    computer_text_generator.ImageFont = _CACHED_IMAGE_FONT
     _generator = FakeTextDataGenerator
     return _generator

@@ -47,7 +47,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fonts import load_font
+from easyocr_ko.fonts import cached_font
 
 REFERENCE_HEIGHT = 64  # px; strengths in px are given at EasyOCR gen2's imgH and scaled with the image height
 MIN_INK_CONTRAST = 16  # grey levels between ground and ink below which an image is taken to hold no ink
@@ -154,9 +154,8 @@ def _edge_taper(n: int, ramp: float) -> np.ndarray:
 
 # ---------------------------------------------------------------- 1. syllable-by-syllable rendering
 
-@functools.lru_cache(maxsize=32)
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    return load_font(path, size)
+    return cached_font(path, size)
 
 
 @functools.lru_cache(maxsize=32)

@@ -1,9 +1,12 @@
 """The ``easyocr-ko`` command line.  Each verb parses options, builds a config, calls one library function
-and prints a summary on stdout; progress goes to stderr.  A user error ends with one line on stderr and
-exit status 1 (130 when interrupted)."""
+and prints a summary on stdout; progress goes to stderr.  A user error (:class:`EasyOcrKoError`, an ``OSError``
+such as a missing file or a full disk, an option value out of range) ends with one line on stderr and exit
+status 1 (130 when interrupted); any other exception is a bug and keeps its traceback.  ``--debug`` (or the
+environment variable ``EASYOCR_KO_DEBUG=1``) shows the traceback of user errors too."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ PATH = click.Path(path_type=Path)
 # Existence is checked by the library, which reports a missing path in one line with exit code 1 (click would
 # print its usage text and exit 2).
 EXISTING = click.Path(path_type=Path)
+DEBUG_ENV = "EASYOCR_KO_DEBUG"
 
 
 def _quiet_known_warnings() -> None:
@@ -30,16 +34,34 @@ def _quiet_known_warnings() -> None:
                             category=UserWarning)
 
 
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.params.get("debug")) or os.environ.get(DEBUG_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def error_line(err: BaseException) -> str:
+    """The one line the CLI prints for a user error (without the ``easyocr-ko: error:`` prefix)."""
+    from easyocr_ko.fsutil import describe_os_error
+
+    if isinstance(err, OSError):
+        return describe_os_error(err)
+    if isinstance(err, click.ClickException):
+        return err.format_message().splitlines()[0]
+    text = str(err)
+    return text.splitlines()[0] if text else type(err).__name__
+
+
 class _Group(click.Group):
-    """A click group that turns the package's errors into one line and a non-zero exit."""
+    """A click group that turns the package's errors (and OS errors, and option values click rejects) into one
+    line and exit status 1; with ``--debug`` / ``EASYOCR_KO_DEBUG=1`` they are re-raised with their traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         _quiet_known_warnings()
         try:
             return super().invoke(ctx)
-        except (EasyOcrKoError, FileNotFoundError, NotADirectoryError, ValueError, PermissionError) as err:
-            message = str(err).splitlines()[0] if str(err) else type(err).__name__
-            click.echo(f"easyocr-ko: error: {message}", err=True)
+        except (EasyOcrKoError, OSError, click.BadParameter) as err:
+            if _debug(ctx):
+                raise
+            click.echo(f"easyocr-ko: error: {error_line(err)}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("easyocr-ko: interrupted; nothing half-written was kept", err=True)
@@ -48,7 +70,8 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="easyocr-ko")
-def main() -> None:
+@click.option("--debug", is_flag=True, help=f"Show the traceback of errors (also: {DEBUG_ENV}=1).")
+def main(debug: bool) -> None:
     """Korean handwriting recognition for EasyOCR: synthetic data, fine-tuning, export, evaluation."""
 
 
@@ -118,16 +141,19 @@ def gen(config_file: Path | None, overwrite: bool, resume: bool, quiet: bool, **
         options[key] = tuple(options[key]) or None
     config = build_config(GenConfig, config_file, options)
     summary = generate(config, overwrite=overwrite, resume=resume, progress=not quiet)
+    for font, reason in summary.get("rejected_fonts", {}).items():
+        click.echo(f"easyocr-ko: warning: font {font} left out: {reason}", err=True)
     click.echo(f"dictionary: {summary['dictionary']['entries']} entries; fonts: {len(summary['fonts'])}")
     for name, split in summary["splits"].items():
+        if name in summary.get("resumed_splits", []):
+            click.echo(f"{name}: {split['images']} images, kept from the interrupted run")
+            continue
         failed = sum(split["failed_attempts"].values())
         click.echo(f"{name}: {split['images']} images from {split['words']} words "
                    f"({split['words_without_font']} words no font could draw); "
                    f"{failed} failed renders retried, {split['unrendered_samples']} samples given up")
         for reason, n in sorted(split["failed_attempts"].items()):
             click.echo(f"  {n} x {reason}")
-    for name in summary.get("resumed_splits", []):
-        click.echo(f"{name}: kept from the interrupted run")
     click.echo(f"{summary['images_per_second']} images/s; wrote {config.output}/{{train,validation}}/gt.txt, "
                f"{config.output}/lmdb/, contact_sheet.png, summary.json")
 
@@ -249,12 +275,14 @@ def finetune(config_file: Path | None, resume_dir: Path | None, **options: Any) 
 @click.option("--name", default="custom", show_default=True, help="recog_network name of the trio.")
 @click.option("--checkpoint", type=click.Choice(["best_accuracy", "best_norm_ED", "last"]), default="best_accuracy",
               show_default=True, help="Which checkpoint of a run folder.")
-def export(source: Path, model_dir: Path | None, network_dir: Path | None, name: str, checkpoint: str) -> None:
+@click.option("--overwrite", is_flag=True, help="Replace an existing trio of that name (all three files at once).")
+def export(source: Path, model_dir: Path | None, network_dir: Path | None, name: str, checkpoint: str,
+           overwrite: bool) -> None:
     """Write NAME.pth / NAME.yaml / NAME.py for easyocr.Reader(['ko'], recog_network=NAME) from a finetune run
     folder (or one of its .pth files)."""
     from easyocr_ko.export import export_run
 
-    paths = export_run(source, model_dir, network_dir, name, checkpoint)
+    paths = export_run(source, model_dir, network_dir, name, checkpoint, overwrite=overwrite)
     for kind, path in paths.items():
         click.echo(f"{kind}: {path}")
     click.echo(f"use: easyocr.Reader(['ko'], recog_network='{name}', model_storage_directory='{paths['pth'].parent}', "

@@ -9,7 +9,7 @@ Two uses:
 * ``easyocr-ko eval --image IMG --model M --top-n 5``: read one image and print, per position, the n best
   characters with their probabilities.
 
-Errors are raised as :class:`~easyocr_ko.errors.EasyOcrKoError` / ``FileNotFoundError`` / ``ValueError``; the
+Errors are raised as :class:`~easyocr_ko.errors.EasyOcrKoError` / ``OSError`` (``FileNotFoundError`` ...); the
 group turns them into one line ``easyocr-ko: error: ...`` and exit status 1.
 """
 from __future__ import annotations

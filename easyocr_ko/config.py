@@ -55,8 +55,8 @@ def build_config(cls: type, yaml_file: Path | None, options: Mapping[str, Any]) 
     if yaml_file is not None:
         try:
             loaded = yaml.safe_load(Path(yaml_file).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as err:
-            raise EasyOcrKoError(f"cannot read config {yaml_file}: {err}") from err
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+            raise EasyOcrKoError(f"cannot read config {yaml_file}: {str(err).splitlines()[0]}") from err
         if not isinstance(loaded, dict):
             raise EasyOcrKoError(f"config {yaml_file} must be a mapping of option: value")
         unknown = sorted(set(loaded) - known)

@@ -6,7 +6,13 @@ Accepted ``--data`` paths (each resolved by :func:`find_datasets`):
 * a DTRB folder (holds ``gt.txt``; image paths relative to it);
 * a gen/import output folder (holds ``lmdb/<split>``): its ``train`` split for training, its ``validation``
   split for validation;
-* any folder tree: every LMDB below it, as DTRB's ``hierarchical_dataset``.
+* any folder tree: every LMDB below it, as DTRB's ``hierarchical_dataset``; hidden folders (``.name``: the
+  staging folders ``lmdb``, ``gen`` and ``import`` write into before the rename, which a killed run leaves
+  behind) are not searched.
+
+Every sample's image is decoded once when the data is scanned (DTRB's ``checkValid``), so an image with a valid
+header and a corrupt body is left out and counted as ``undecodable image`` by finetune and eval alike, instead
+of stopping a run the first time it is drawn.
 
 Batches follow DTRB's ``Batch_Balanced_Dataset`` idea (a fixed share of every batch pool from each
 ``--data`` source, ``batch_ratio``), but samples of similar width are batched together so little compute
@@ -68,7 +74,8 @@ def find_datasets(path: Path | str, split: str = "train") -> list[Path]:
         return [path / "lmdb" / split]
     if (path / "lmdb").is_dir() and split != "train":
         return []
-    found = sorted(p.parent for p in path.rglob("data.mdb"))
+    found = sorted(p.parent for p in path.rglob("data.mdb")
+                   if not any(part.startswith(".") for part in p.relative_to(path).parts[:-1]))
     if not found:
         raise EasyOcrKoError(f"{path} holds no LMDB (data.mdb), no gt.txt and no gen output")
     return found
@@ -96,6 +103,10 @@ class RecognitionData:
         paths: dataset folders (from :func:`find_datasets`).
         max_label_length: labels longer than this (``batch_max_length``) are left out and counted.
 
+    Every image is decoded once here (:func:`easyocr_ko.lmdb_dataset.decode_gray`, as DTRB's ``checkValid``):
+    a sample that does not decode (a corrupt body behind a valid header, too many pixels) is left out and
+    counted, so :meth:`load_gray` never meets one later.
+
     Attributes:
         datasets: the opened datasets.
         samples: per dataset, the usable samples.
@@ -121,12 +132,11 @@ class RecognitionData:
                 elif len(label) > max_label_length:
                     reason = f"label longer than batch_max_length {max_label_length}"
                 else:
-                    try:
-                        w, h = image_size(data)
-                        if w < 1 or h < 1:
-                            raise EasyOcrKoError("empty image")
-                    except EasyOcrKoError:
+                    gray = decode_gray(data)
+                    if gray is None:
                         reason = "undecodable image"
+                    else:
+                        h, w = gray.shape
                 if reason:
                     self.skipped[reason] = self.skipped.get(reason, 0) + 1
                     continue

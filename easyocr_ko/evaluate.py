@@ -34,7 +34,6 @@ confidence, CER), ``summary.json`` and, when the set has a font manifest (gen's 
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import math
 import os
@@ -49,18 +48,18 @@ from typing import Any, Sequence
 
 import numpy as np
 import torch
-import yaml
 
 from easyocr_ko.charset import CTCCodec, easyocr_characters
 from easyocr_ko.data import RecognitionData, Sample, eval_batches, find_datasets
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import write_lines_atomic
-from easyocr_ko.lmdb_dataset import FolderDataset, LmdbDataset, decode_gray, read_gt
+from easyocr_ko.fsutil import names_os_errors, write_lines_atomic
+from easyocr_ko.lmdb_dataset import FolderDataset, LmdbDataset, read_gray_file, read_gt
 from easyocr_ko.metrics import (Normalization, Summary, confusions, group_summaries, score_pairs,
                                 single_syllable_accuracy, summarize_scores, worst_group)
 from easyocr_ko.model import GEN2_NETWORK_PARAMS, build_model, strip_module_prefix
 from easyocr_ko.predict import (Candidate, Reading, quantize_like_reader, read_batch, reader_ignore_idx, top_n)
 from easyocr_ko.pretrained import BUILTIN, BuiltinNotFound, find_builtin, load_checkpoint_file, load_pretrained
+from easyocr_ko.trio import check_trio, load_detail
 
 CHECKPOINT_CHOICES = ("best_accuracy", "best_norm_ED", "last")
 FONTS_TSV = "fonts.tsv"
@@ -101,18 +100,12 @@ class ModelSpec:
         return reader_ignore_idx(self.character, lang_list, self.symbols)
 
 
-def _load_detail(err: Exception) -> str:
-    """The informative line of a ``load_state_dict`` error (its first line only says "Error(s) in loading")."""
-    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-    return lines[1] if len(lines) > 1 else (lines[0] if lines else type(err).__name__)
-
-
 def _build_loaded(state: dict, character: str, params: dict, name: str) -> torch.nn.Module:
     model = build_model(len(character) + 1, **params)
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as err:
-        raise EasyOcrKoError(f"{name}: weights do not load into the gen2 network: {_load_detail(err)}") from None
+        raise EasyOcrKoError(f"{name}: weights do not load into the gen2 network: {load_detail(err)}") from None
     return model.eval()
 
 
@@ -132,26 +125,9 @@ def _load_builtin(name: str) -> ModelSpec:
     return ModelSpec(name, "built-in", str(path), model, character, 64, recognition_models["gen2"][name]["symbols"])
 
 
-def _import_network(py_file: Path) -> Any:
-    """Import ``NAME.py`` under a private module name (Reader imports it as ``NAME`` through sys.path and
-    sys.modules caches it; a private name keeps this process's Readers unaffected)."""
-    module_name = f"_easyocr_ko_eval_{abs(hash(str(py_file.resolve())))}"
-    spec = importlib.util.spec_from_file_location(module_name, py_file)
-    if spec is None or spec.loader is None:
-        raise EasyOcrKoError(f"cannot import {py_file}")
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as err:
-        raise EasyOcrKoError(f"{py_file} fails to import ({type(err).__name__}: {err})") from None
-    if not hasattr(module, "Model"):
-        raise EasyOcrKoError(f"{py_file} defines no Model class (EasyOCR calls "
-                             "NAME.Model(num_class, **network_params))")
-    return module
-
-
 def load_trio(pth: Path, yaml_file: Path, py_file: Path, name: str | None = None) -> ModelSpec:
-    """Load an exported trio the way ``Reader(recog_network=NAME)`` does (easyocr.py 1.7.2, recognition.py).
+    """Load an exported trio the way ``Reader(recog_network=NAME)`` does (easyocr.py 1.7.2, recognition.py), after
+    :func:`easyocr_ko.trio.check_trio` (the ``.pth`` is read with ``torch.load(weights_only=True)``).
 
     Args:
         pth: ``NAME.pth``, a state dict whose keys all start with ``module.``.
@@ -162,45 +138,11 @@ def load_trio(pth: Path, yaml_file: Path, py_file: Path, name: str | None = None
 
     Raises:
         FileNotFoundError: a file of the trio is missing.
-        EasyOcrKoError: the yaml lacks a key, the character list does not match the Prediction rows, or the
-            weights do not load into ``NAME.py``'s ``Model``.
+        EasyOcrKoError: as :func:`easyocr_ko.trio.check_trio`.
     """
-    for path in (pth, yaml_file, py_file):
-        if not Path(path).is_file():
-            raise FileNotFoundError(f"{path} is missing: a trio needs NAME.pth, NAME.yaml and NAME.py")
-    try:
-        config = yaml.load(Path(yaml_file).read_text(encoding="utf-8"), Loader=yaml.FullLoader)  # Reader's loader
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise EasyOcrKoError(f"{yaml_file} is not readable YAML ({type(err).__name__})") from None
-    if not isinstance(config, dict):
-        raise EasyOcrKoError(f"{yaml_file} is not a mapping with network_params, imgH and character_list")
-    for key in ("network_params", "imgH", "character_list"):
-        if not config.get(key):
-            raise EasyOcrKoError(f"{yaml_file} has no {key} (EasyOCR needs network_params, imgH, character_list)")
-    character = config["character_list"]
-    if not isinstance(character, str):
-        raise EasyOcrKoError(f"{yaml_file}: character_list must be one string")
-    state = load_checkpoint_file(pth)
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise EasyOcrKoError(f"{pth} is not a state dict")
-    if not all(k.startswith("module.") for k in state):
-        raise EasyOcrKoError(f"{pth}: Reader strips the first 7 characters of every key, so every key must start "
-                             "with 'module.' (export it with easyocr-ko export)")
-    state = {k[7:]: v for k, v in state.items()}
-    pred = state.get("Prediction.weight")
-    if pred is not None and pred.shape[0] != len(character) + 1:
-        raise EasyOcrKoError(f"{yaml_file.name} lists {len(character)} characters (+ blank = {len(character) + 1} "
-                             f"classes) but {pth.name} has {pred.shape[0]} Prediction rows: the character list "
-                             "does not belong to these weights")
-    module = _import_network(Path(py_file))
-    try:
-        model = module.Model(num_class=len(character) + 1, **config["network_params"])
-        model.load_state_dict(state, strict=True)
-    except (RuntimeError, TypeError) as err:
-        raise EasyOcrKoError(f"{pth.name} does not load into {py_file.name}'s Model with network_params "
-                             f"{config['network_params']}: {_load_detail(err)}") from None
-    symbols = config.get("symbols") or character
-    return ModelSpec(name or Path(pth).stem, "trio", str(pth), model.eval(), character, int(config["imgH"]), symbols)
+    trio = check_trio(pth, yaml_file, py_file)
+    symbols = trio.config.get("symbols") or trio.character
+    return ModelSpec(name or Path(pth).stem, "trio", str(pth), trio.model, trio.character, trio.imgH, symbols)
 
 
 def _trio_names(model_dir: Path, network_dir: Path) -> list[str]:
@@ -653,11 +595,13 @@ def evaluate(config: EvalConfig, progress: bool = False) -> EvalReport:
     """Resolve the models, open the set, read it with every model, score, and write the files.
 
     Raises:
-        FileNotFoundError / EasyOcrKoError: see :func:`resolve_model`, :func:`load_eval_set`, :func:`predict`.
-        ValueError: no model given.
+        FileNotFoundError / EasyOcrKoError: see :func:`resolve_model`, :func:`load_eval_set`, :func:`predict`;
+            no model given; ``output`` cannot be a folder (checked before any model is read).
     """
     if not config.models:
-        raise ValueError("give at least one --model")
+        raise EasyOcrKoError("give at least one --model")
+    if config.output is not None:
+        check_output_folder(Path(config.output))
     for lang in config.read.lang_list:
         from easyocr_ko.predict import language_characters
 
@@ -726,6 +670,24 @@ def plot_font_cer(report: EvalReport, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def check_output_folder(output: Path) -> None:
+    """Check, before any work, that ``output`` is or can become a folder: it and its nearest existing ancestor
+    must be folders.
+
+    Raises:
+        EasyOcrKoError: ``output`` (or a parent of it) is a file.
+    """
+    output = Path(output)
+    if output.exists() and not output.is_dir():
+        raise EasyOcrKoError(f"--output {output} is a file, not a folder: give a folder for the results")
+    parent = output.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise EasyOcrKoError(f"--output {output}: {parent} is a file, not a folder")
+
+
+@names_os_errors(lambda report, output: output)
 def write_outputs(report: EvalReport, output: Path) -> list[Path]:
     """Write the per-model TSVs, ``summary.json`` and (with fonts) ``font_cer.png`` into ``output``.
 
@@ -873,12 +835,7 @@ def top_candidates(model: str | Path | ModelSpec, image: str | Path | np.ndarray
     if isinstance(image, np.ndarray):
         gray = image
     else:
-        path = Path(image)
-        if not path.is_file():
-            raise FileNotFoundError(f"image not found: {path}")
-        gray = decode_gray(path.read_bytes())
-        if gray is None:
-            raise EasyOcrKoError(f"cannot read image {path}")
+        gray = read_gray_file(image)
     dev = _device(device)
     net = quantize_like_reader(spec.model) if dev.type == "cpu" and quantize else copy.deepcopy(spec.model).to(dev)
     ignore = spec.ignore_idx(lang_list)

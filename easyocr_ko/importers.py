@@ -63,7 +63,7 @@ from tqdm import tqdm
 from easyocr_ko.config import save_config
 from easyocr_ko.dictionary import label_problem, normalize_text, write_lines_atomic
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import make_temp_dir
+from easyocr_ko.fsutil import make_temp_dir, names_os_errors
 from easyocr_ko.lmdb_dataset import write_lmdb
 
 FORMATS = ("aihub", "dacon", "gt")
@@ -364,14 +364,31 @@ def _lookup(obj: Any, dotted: str) -> Any:
     return obj
 
 
+MAX_COORDINATE = 1 << 31  # px; a box edge beyond this is no image's (and would overflow float arithmetic)
+
+
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    """A finite int or float within +-MAX_COORDINATE (JSON also gives NaN, Infinity and unbounded integers)."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v) and abs(v) <= MAX_COORDINATE
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _pixel_rect(x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
+    """Edges widened to whole pixels (floor of the start, ceil of the end), or ``None`` if an edge is not a finite
+    number within +-MAX_COORDINATE (e.g. ``x + w`` overflowing to infinity)."""
+    if not all(_is_number(v) for v in (x0, y0, x1, y1)):
+        return None
+    return math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1)
 
 
 def _rect_from_points(xs: Sequence[Any], ys: Sequence[Any]) -> tuple[int, int, int, int] | None:
     if not xs or len(xs) != len(ys) or not all(_is_number(v) for v in (*xs, *ys)):
         return None
-    return math.floor(min(xs)), math.floor(min(ys)), math.ceil(max(xs)), math.ceil(max(ys))
+    return _pixel_rect(min(xs), min(ys), max(xs), max(ys))
 
 
 def parse_box(record: dict, bbox_fields: Sequence[str] = ("bbox",),
@@ -384,8 +401,9 @@ def parse_box(record: dict, bbox_fields: Sequence[str] = ("bbox",),
 
     Returns:
         ``("ok", (x0, y0, x1, y1))`` with x1, y1 exclusive; ``("none", None)`` if the record has no box;
-        ``("malformed", None)`` if a box key holds something else; ``("empty", None)`` for zero or negative
-        width or height.
+        ``("malformed", None)`` if a box key holds something else, or numbers that are not finite or lie beyond
+        +-:data:`MAX_COORDINATE` (``[1e308, 0, 1e308, 64]``, NaN, Infinity); ``("empty", None)`` for zero or
+        negative width or height.
     """
     for key in bbox_fields:
         value = record.get(key)
@@ -394,9 +412,12 @@ def parse_box(record: dict, bbox_fields: Sequence[str] = ("bbox",),
         if isinstance(value, list) and len(value) == 4 and all(_is_number(v) for v in value):
             a, b, c, d = value
             x0, y0, x1, y1 = (a, b, a + c, b + d) if bbox_format == "xywh" else (a, b, c, d)
+            rect = _pixel_rect(x0, y0, x1, y1)
+            if rect is None:
+                return "malformed", None
             if x1 <= x0 or y1 <= y0:
                 return "empty", None
-            return "ok", (math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1))
+            return "ok", rect
         return _checked(_polygon(value))
     if "x" in record and "y" in record:
         xs, ys = record["x"], record["y"]
@@ -405,7 +426,7 @@ def parse_box(record: dict, bbox_fields: Sequence[str] = ("bbox",),
         value = record["wordbox"]
         if not (isinstance(value, list) and len(value) == 4 and all(_is_number(v) for v in value)):
             return "malformed", None
-        return _checked((math.floor(value[0]), math.floor(value[1]), math.ceil(value[2]), math.ceil(value[3])))
+        return _checked(_pixel_rect(*value))
     if record.get("points") is not None:
         return _checked(_polygon(record["points"]))
     return "none", None
@@ -720,12 +741,16 @@ def load_image(data: bytes) -> np.ndarray | None:
     are in the stored pixel grid.
 
     Returns:
-        The pixels, or ``None`` if the bytes are not a decodable, non-empty image.
+        The pixels, or ``None`` if the bytes are not a decodable, non-empty image (also when OpenCV refuses an
+        image over its 2^30-pixel limit, which it reports by raising ``cv2.error``).
     """
     buf = np.frombuffer(data, dtype=np.uint8)
     if buf.size == 0:
         return None
-    img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    try:
+        img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    except cv2.error:
+        return None
     if img is None or img.size == 0:
         return None
     if img.dtype == np.uint16:
@@ -874,6 +899,7 @@ def _commit(stage: Path, out: Path, replace: list[Path]) -> None:
         os.replace(item, out / item.name)
 
 
+@names_os_errors(lambda config, *args, **kwargs: config.output)
 def run_import(config: ImportConfig, overwrite: bool = False, progress: bool = True) -> dict:
     """Run ``easyocr-ko import``: read the annotations, split by source image, crop, write both formats.
 
@@ -892,7 +918,9 @@ def run_import(config: ImportConfig, overwrite: bool = False, progress: bool = T
     Raises:
         FileNotFoundError: SRC does not exist.
         EasyOcrKoError: bad options, a non-empty output folder without ``overwrite`` (or with files import
-            did not write), no annotation file found, or no usable crop at all.
+            did not write), no annotation file found, or no usable crop at all (the message gives the counts
+            by reason and the first problem, e.g. a csv without a ``label`` column).
+        OSError: a file cannot be written (naming it, or the output folder).
     """
     start = time.perf_counter()
     out = Path(config.output)
@@ -921,8 +949,11 @@ def run_import(config: ImportConfig, overwrite: bool = False, progress: bool = T
                     splits[name] = {"crops": result.crops, "source_images": result.source_images}
         written = sum(s["crops"] for s in splits.values())
         if written == 0:
-            reasons = ", ".join(f"{n} x {r}" for r, n in collected.skipped.most_common(5)) or "no sample"
-            raise EasyOcrKoError(f"no usable crop in {config.source} ({reasons}); nothing written")
+            reasons = (", ".join(f"{n} x {r}" for r, n in collected.skipped.most_common(5))
+                       or ", ".join(f"{n} file x {r}" for r, n in collected.skipped_files.most_common(5))
+                       or "no sample")
+            first = f"; first problem: {collected.problems[0]}" if collected.problems else ""
+            raise EasyOcrKoError(f"no usable crop in {config.source} ({reasons}); nothing written{first}")
         summary = {
             "format": config.format,
             "source": str(root),

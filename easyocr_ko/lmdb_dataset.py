@@ -11,11 +11,16 @@ Formats (clovaai/deep-text-recognition-benchmark, ``create_lmdb_dataset.py``):
 :func:`folder_to_lmdb` writes the same keys and values that DTRB's script writes from the same folder,
 but never silently drops a sample: a missing or undecodable image or a malformed line is an error unless
 the caller asks to skip and count it.  Output goes to a temporary folder that is renamed when complete.
+
+Before an LMDB is opened for reading, :func:`check_lmdb_file` reads its two meta pages and compares the file
+size with the last page they record: lmdb maps the file into memory, and reading a page a truncated file no
+longer has kills the process with SIGBUS instead of raising.
 """
 from __future__ import annotations
 
 import os
 import shutil
+import struct
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +33,7 @@ import numpy as np
 
 from easyocr_ko.dictionary import label_problem
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import make_temp_dir
+from easyocr_ko.fsutil import make_temp_dir, named_os_errors
 
 MAP_SIZE = 1 << 40  # 1 TiB of address space, as DTRB; the file only grows to what is written
 GT_NAME = "gt.txt"
@@ -46,14 +51,80 @@ def label_key(index: int) -> bytes:
 
 def decode_gray(data: bytes) -> np.ndarray | None:
     """Decode encoded image bytes to greyscale uint8 (H, W) exactly as EasyOCR reads a file
-    (``cv2.IMREAD_GRAYSCALE``); ``None`` if the bytes are not a decodable, non-empty image."""
+    (``cv2.IMREAD_GRAYSCALE``); ``None`` if the bytes are not a decodable, non-empty image: a corrupt body
+    behind a valid header, or more pixels than OpenCV decodes (its ``CV_IO_MAX_IMAGE_PIXELS``, 2^30), which
+    OpenCV reports by raising ``cv2.error``."""
     buf = np.frombuffer(data, dtype=np.uint8)
     if buf.size == 0:
         return None
-    img = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    try:
+        img = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    except cv2.error:
+        return None
     if img is None or img.size == 0 or img.shape[0] * img.shape[1] == 0:
         return None
     return img
+
+
+def read_gray_file(path: Path | str) -> np.ndarray:
+    """Read an image file as :func:`decode_gray` decodes it.
+
+    Raises:
+        FileNotFoundError: no such file.
+        EasyOcrKoError: not a decodable image (corrupt, not an image, or over OpenCV's pixel limit).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"image not found: {path}")
+    gray = decode_gray(path.read_bytes())
+    if gray is None:
+        raise EasyOcrKoError(f"cannot read image {path}: not a decodable image (corrupt, not an image, or more "
+                             "than OpenCV's limit of 2^30 pixels)")
+    return gray
+
+
+_LMDB_MAGIC = 0xBEEFC0DE
+# MDB_meta after the 16-byte page header (64-bit build): magic, version, address, mapsize, then the free DB
+# record (its md_pad holds the page size) and the main DB record (48 bytes each), last page, transaction id.
+_META = struct.Struct("<II16xI44x48xQQ")
+
+
+def check_lmdb_file(folder: Path | str) -> None:
+    """Check, without mapping it, that ``folder/data.mdb`` is a complete LMDB file.
+
+    lmdb keeps two meta pages at the start of the file (magic ``0xBEEFC0DE``, page size, last page used,
+    transaction id); the newer one says how many pages the file must hold.  A file that is not an LMDB would
+    raise ``lmdb.InvalidError``, and a truncated one would kill the process with SIGBUS on the first read
+    beyond its end.
+
+    Raises:
+        FileNotFoundError: no ``data.mdb``.
+        EasyOcrKoError: not an LMDB, or shorter than its meta page says (truncated copy or download).
+    """
+    path = Path(folder) / "data.mdb"
+    if not path.is_file():
+        raise FileNotFoundError(f"no LMDB (data.mdb) in {folder}")
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(16 + _META.size)
+        metas = []
+        if len(head) == 16 + _META.size:
+            magic, version, psize, last_pg, txnid = _META.unpack_from(head, 16)
+            if magic == _LMDB_MAGIC and 512 <= psize <= 1 << 16:
+                metas.append((txnid, last_pg, psize))
+                f.seek(psize)
+                second = f.read(16 + _META.size)
+                if len(second) == 16 + _META.size:
+                    magic2, _, _, last_pg2, txnid2 = _META.unpack_from(second, 16)
+                    if magic2 == _LMDB_MAGIC:
+                        metas.append((txnid2, last_pg2, psize))
+    if not metas:
+        raise EasyOcrKoError(f"{path} is not an LMDB file (no LMDB meta page): rebuild it with easyocr-ko lmdb")
+    _, last_pg, psize = max(metas)
+    need = (last_pg + 1) * psize
+    if size < need:
+        raise EasyOcrKoError(f"{path} is truncated: {size} bytes, but its meta page needs {need} "
+                             "(an interrupted copy or download?): copy or rebuild it")
 
 
 @dataclass
@@ -134,6 +205,8 @@ def _fresh_output(output: Path, overwrite: bool) -> Path:
         if output.is_dir() and any(p.name not in ("data.mdb", "lock.mdb") for p in output.iterdir()):
             raise EasyOcrKoError(f"{output} holds files other than an LMDB: refusing to overwrite it")
     output.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in output.parent.glob(f".{output.name}.tmp-*"):  # a killed run's staging folder
+        shutil.rmtree(leftover, ignore_errors=True)
     return make_temp_dir(output.parent, f".{output.name}.tmp-")
 
 
@@ -155,30 +228,37 @@ def write_lmdb(samples: Iterable[tuple[bytes, str]], output: Path, overwrite: bo
         overwrite: replace an existing LMDB folder.
 
     Raises:
-        EasyOcrKoError: ``output`` exists (and not ``overwrite``) or a label is invalid.
+        EasyOcrKoError: ``output`` exists (and not ``overwrite``), a label is invalid, or lmdb cannot write
+            (full disk, I/O error: named with ``output``).
+        OSError: the folder cannot be created or renamed (naming the path).
     """
     output = Path(output)
-    tmp = _fresh_output(output, overwrite)
+    with named_os_errors(output):
+        tmp = _fresh_output(output, overwrite)
     try:
-        env = lmdb.open(str(tmp), map_size=MAP_SIZE)
         count = 0
         try:
-            txn = env.begin(write=True)
-            for image_bytes, label in samples:
-                problem = label_problem(label)
-                if problem:
-                    raise EasyOcrKoError(f"sample {count + 1}: {problem}: {label!r}")
-                count += 1
-                txn.put(image_key(count), image_bytes)
-                txn.put(label_key(count), label.encode("utf-8"))
-                if count % 1000 == 0:
-                    txn.commit()
-                    txn = env.begin(write=True)
-            txn.put(b"num-samples", str(count).encode())
-            txn.commit()
-        finally:
-            env.close()
-        _commit(tmp, output)
+            env = lmdb.open(str(tmp), map_size=MAP_SIZE)
+            try:
+                txn = env.begin(write=True)
+                for image_bytes, label in samples:
+                    problem = label_problem(label)
+                    if problem:
+                        raise EasyOcrKoError(f"sample {count + 1}: {problem}: {label!r}")
+                    count += 1
+                    txn.put(image_key(count), image_bytes)
+                    txn.put(label_key(count), label.encode("utf-8"))
+                    if count % 1000 == 0:
+                        txn.commit()
+                        txn = env.begin(write=True)
+                txn.put(b"num-samples", str(count).encode())
+                txn.commit()
+            finally:
+                env.close()
+        except lmdb.Error as err:
+            raise EasyOcrKoError(f"cannot write the LMDB {output}: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from err
+        with named_os_errors(output):
+            _commit(tmp, output)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -263,21 +343,27 @@ class LmdbDataset:
 
     Raises:
         FileNotFoundError: ``path`` holds no ``data.mdb``.
-        EasyOcrKoError: the LMDB has no ``num-samples`` key.
+        EasyOcrKoError: ``data.mdb`` is not an LMDB or is truncated (:func:`check_lmdb_file`), lmdb cannot
+            read it, or it has no valid ``num-samples`` key.
     """
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        if not (self.path / "data.mdb").is_file():
-            raise FileNotFoundError(f"no LMDB (data.mdb) in {self.path}")
+        check_lmdb_file(self.path)
         self._env = None
         self._key = None
-        env = self._open()
-        with env.begin(write=False) as txn:
-            raw = txn.get(b"num-samples")
+        try:
+            env = self._open()
+            with env.begin(write=False) as txn:
+                raw = txn.get(b"num-samples")
+        except lmdb.Error as err:
+            raise EasyOcrKoError(f"{self.path} cannot be read as an LMDB ({type(err).__name__}: {err})") from err
         if raw is None:
             raise EasyOcrKoError(f"{self.path} is not a DTRB LMDB: it has no 'num-samples' key")
-        self.n_samples = int(raw)
+        try:
+            self.n_samples = int(raw)
+        except ValueError:
+            raise EasyOcrKoError(f"{self.path} is not a DTRB LMDB: 'num-samples' is {bytes(raw)[:20]!r}") from None
 
     def _open(self) -> lmdb.Environment:
         # One Environment per file and process: lmdb refuses to open the same file twice in a process, and an
@@ -306,9 +392,12 @@ class LmdbDataset:
     def __getitem__(self, i: int) -> tuple[bytes, str]:
         if not 0 <= i < self.n_samples:
             raise IndexError(i)
-        with self._open().begin(write=False) as txn:
-            image = txn.get(image_key(i + 1))
-            label = txn.get(label_key(i + 1))
+        try:
+            with self._open().begin(write=False) as txn:
+                image = txn.get(image_key(i + 1))
+                label = txn.get(label_key(i + 1))
+        except lmdb.Error as err:
+            raise EasyOcrKoError(f"{self.path}: index {i + 1} cannot be read ({type(err).__name__}: {err})") from err
         if image is None or label is None:
             raise EasyOcrKoError(f"{self.path}: index {i + 1} is missing although num-samples is {self.n_samples}")
         return bytes(image), label.decode("utf-8")

@@ -94,8 +94,10 @@ def find_builtin(name: str, download: bool = False) -> Path:
             return path
     others = ", ".join(b for b in BUILTIN if b != name)
     if not download:
-        raise BuiltinNotFound(f"{name}.pth is not in {easyocr_model_dir()} and downloads are off: put it there, "
-                             f"allow downloads, or pass --pretrained {others}, a .pth path, or none")
+        raise BuiltinNotFound(f"{name}.pth is not in {easyocr_model_dir()} and downloads are off: pass --download to "
+                             f"fetch it, copy {info['filename']} into {easyocr_model_dir()}, or pass --pretrained "
+                             f"auto (korean_g2 if present, else the bundled model: works offline), {others}, a .pth "
+                             "path, or none")
     from easyocr.utils import download_and_unzip
 
     target = easyocr_model_dir()
@@ -104,7 +106,8 @@ def find_builtin(name: str, download: bool = False) -> Path:
         download_and_unzip(info["url"], info["filename"], str(target), verbose=False)
     except Exception as err:  # network errors come in many types
         raise BuiltinNotFound(f"{name}.pth is not in {target} and could not be downloaded ({type(err).__name__}): "
-                             f"pass --pretrained {others}, a .pth path, or none") from err
+                             f"copy {info['filename']} into {target}, or pass --pretrained auto (korean_g2 if "
+                             f"present, else the bundled model: works offline), {others}, a .pth path, or none") from err
     path = target / info["filename"]
     if md5_file(path) != info["md5sum"]:
         path.unlink(missing_ok=True)
@@ -151,7 +154,10 @@ class Pretrained:
 def _character_for(path: Path, num_class: int) -> str:
     yaml_file = path.with_suffix(".yaml")
     if yaml_file.is_file():
-        data = yaml.safe_load(yaml_file.read_text(encoding="utf-8")) or {}
+        try:
+            data = yaml.safe_load(yaml_file.read_text(encoding="utf-8")) or {}
+        except (UnicodeDecodeError, yaml.YAMLError) as err:
+            raise EasyOcrKoError(f"{yaml_file} is not readable YAML ({type(err).__name__})") from None
         if isinstance(data, dict) and isinstance(data.get("character_list"), str):
             return data["character_list"]
     for name in BUILTIN:

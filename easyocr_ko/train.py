@@ -15,6 +15,7 @@ continues with exactly the batches, model, optimizer and RNG an uninterrupted ru
 """
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -37,6 +38,7 @@ from easyocr_ko.data import (RecognitionData, Sample, WidthGroupedBatches, eval_
                              make_batch)
 from easyocr_ko.dictionary import write_lines_atomic
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.fsutil import names_os_errors, write_bytes_atomic
 from easyocr_ko.model import build_model
 from easyocr_ko.pretrained import CHECKPOINT_FORMAT, Pretrained, load_checkpoint_file, load_pretrained
 
@@ -50,13 +52,16 @@ def resolve_device(name: str) -> torch.device:
     """``auto`` -> CUDA if available else CPU.
 
     Raises:
-        EasyOcrKoError: CUDA requested but not available.
+        EasyOcrKoError: CUDA requested but not available, or not a device name torch knows.
     """
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise EasyOcrKoError(f"--device {name}: CUDA is not available on this machine (use cpu or auto)")
-    return torch.device(name)
+    try:
+        return torch.device(name)
+    except (RuntimeError, ValueError):
+        raise EasyOcrKoError(f"--device {name!r} is not a device: use auto, cpu, cuda or cuda:N") from None
 
 
 def cpu_has_bf16() -> bool:
@@ -81,10 +86,17 @@ def amp_setting(amp: bool, device: torch.device) -> tuple[bool, torch.dtype]:
 
 
 def save_atomic(obj: Any, path: Path) -> None:
-    """``torch.save`` to a temporary file in the same folder, then rename over ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+    """``torch.save`` to memory, then write the bytes to a temporary file in the same folder and rename it over
+    ``path``.  (``torch.save`` to a file reports a full disk as a ``RuntimeError`` "PytorchStreamWriter failed
+    writing file" and leaves its partial file; writing the bytes ourselves gives the ``OSError`` and cleans up.)
+
+    Raises:
+        OSError: naming ``path`` (full disk, read-only file system ...); ``path`` keeps its previous content and
+            no temporary file is left.
+    """
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    write_bytes_atomic(buffer.getvalue(), Path(path))
 
 
 def ctc_loss(logits: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor, criterion: nn.CTCLoss) -> torch.Tensor:
@@ -136,11 +148,14 @@ def choose_charset(config: FinetuneConfig, pretrained: Pretrained, train_labels:
     of KS X 1001's 2,350 syllables.
 
     Raises:
-        EasyOcrKoError: a fixed charset has duplicates.
+        EasyOcrKoError: a fixed charset has duplicates, or the character file is not UTF-8.
     """
     if config.character is not None or config.character_file is not None:
-        text = config.character if config.character is not None else \
-            Path(config.character_file).read_text(encoding="utf-8").replace("\n", "").replace("\r", "")
+        try:
+            text = config.character if config.character is not None else \
+                Path(config.character_file).read_text(encoding="utf-8").replace("\n", "").replace("\r", "")
+        except UnicodeDecodeError as err:
+            raise EasyOcrKoError(f"{config.character_file} is not UTF-8 (byte {err.start})") from None
         return build_charset(text, (), ks_x_1001_hangul() if config.add_ksx1001 else ""), True
     is_own = pretrained.state_dict is not None and str(config.pretrained) not in ("korean_g2", "english_g2")
     base = pretrained.character if is_own and pretrained.character else korean_g2_characters()
@@ -346,7 +361,12 @@ def load_run_config(run_dir: Path, overrides: dict) -> FinetuneConfig:
     Raises:
         EasyOcrKoError: an override changes anything else (the continuation would not be exact).
     """
-    saved = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
+    try:
+        saved = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as err:
+        raise EasyOcrKoError(f"--resume: {run_dir / 'config.yaml'} is not readable YAML ({type(err).__name__})") from None
+    if not isinstance(saved, dict):
+        raise EasyOcrKoError(f"--resume: {run_dir / 'config.yaml'} is not a finetune config")
     from easyocr_ko.config import build_config
 
     config = build_config(FinetuneConfig, None, saved)
@@ -363,6 +383,7 @@ def load_run_config(run_dir: Path, overrides: dict) -> FinetuneConfig:
     return replace(config, output=run_dir, **changed)
 
 
+@names_os_errors(lambda config, *args, **kwargs: config.output)
 def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | None = sys.stderr,
              augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None) -> dict:
     """Fine-tune and export.  See the module docstring for what is written.
@@ -379,6 +400,8 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
     Raises:
         FileNotFoundError / EasyOcrKoError: unusable data, pretrained weights, charset problems (characters
             outside a fixed charset without ``skip_unknown``), or a non-empty run folder without ``resume``.
+        OSError: a file of the run cannot be written (full disk ...), naming it (or the run folder); checkpoints
+            already written stay intact and ``--resume`` continues from the last one.
     """
     if not resume:  # saved paths must still work when --resume is run from another folder
         config = replace(config, data=tuple(Path(p).resolve() for p in config.data),
@@ -535,7 +558,8 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
     from easyocr_ko.export import export_run
 
     exported = export_run(run_dir, model_dir=run_dir / "export" / "model",
-                          network_dir=run_dir / "export" / "user_network", name=config.export_name)
+                          network_dir=run_dir / "export" / "user_network", name=config.export_name,
+                          overwrite=True)  # the run's own export, renewed by --resume
     return {"steps": step, "resumed_from": start_step, "seconds": round(seconds, 1),
             "samples_per_s": round(seen / train_seconds, 2) if train_seconds > 0 and seen else None,
             "train_samples": len(train), "valid_samples": len(valid_samples), "charset": len(character),

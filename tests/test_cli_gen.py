@@ -195,3 +195,22 @@ def test_lmdb_other_gt_file(tmp_path: Path, dtrb_folder: Path) -> None:
     result = _run("lmdb", dtrb_folder, "-o", tmp_path / "db", "--gt", val)
     assert result.exit_code == 0, result.output
     assert LmdbDataset(tmp_path / "db").labels() == ["하늘"]
+
+
+@pytest.mark.slow
+def test_gen_with_the_shared_clova_woff_folder(tmp_path: Path, shared_dir: Path) -> None:
+    """Issue 10's done-when: `easyocr-ko gen --font ../shared/data/fonts/clova --count 200 --output X` (52 .woff
+    writers) writes a complete dataset whose images are drawn in those fonts."""
+    clova = shared_dir / "data" / "fonts" / "clova"
+    if not clova.is_dir():
+        pytest.skip("shared CLOVA fonts not present")
+    out = tmp_path / "clova"
+    result = _run("gen", "--font", clova, "--count", 200, "--output", out, "--workers", 2, "-q")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert sum(s["images"] for s in summary["splits"].values()) == 200
+    rows = [line.split("\t") for line in (out / "train" / "fonts.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert len(rows) == summary["splits"]["train"]["images"]
+    assert len({r[2] for r in rows}) > 20 and all(r[2].endswith(".woff") for r in rows)
+    for split in ("train", "validation"):
+        assert len(LmdbDataset(out / "lmdb" / split)) == summary["splits"][split]["images"]

@@ -144,11 +144,11 @@ def test_expand_font_paths_errors(tmp_path: Path) -> None:
         expand_font_paths([tmp_path / "nope.ttf"])
     txt = tmp_path / "x.txt"
     txt.write_text("x", encoding="utf-8")
-    with pytest.raises(EasyOcrKoError, match="is not a .ttf or .otf font"):
+    with pytest.raises(EasyOcrKoError, match="is not a .ttf, .otf, .woff or .woff2 font"):
         expand_font_paths([txt])
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(EasyOcrKoError, match="no .ttf or .otf font in folder"):
+    with pytest.raises(EasyOcrKoError, match="no .ttf, .otf, .woff or .woff2 font in folder"):
         expand_font_paths([empty])
 
 
@@ -191,3 +191,70 @@ def test_manifest_counts_match_a_recount(name: str) -> None:
     else:
         assert hangul == entry["hangul_syllables"]
     assert sum(1 for c in drawn if c in ASCII_PRINTABLE) == entry["ascii_printable"]
+
+
+# ---------------------------------------------------------------- WOFF / WOFF2 and fonts whose cmap lies
+
+def _woff_copy(src: Path, dest: Path) -> Path:
+    """``src`` re-wrapped as WOFF 1.0 by fontTools (zlib-compressed tables, same outlines)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(src))
+    font.flavor = "woff"
+    font.save(str(dest))
+    return dest
+
+
+def test_woff_font_draws_what_its_ttf_draws(tmp_path: Path, bandal: Path) -> None:
+    woff = _woff_copy(bandal, tmp_path / "Bandal.woff")
+    assert expand_font_paths([tmp_path]) == [woff]
+    chars = "가나다라똠쀍" + LATIN_AND_DIGITS
+    assert drawn_characters(woff, chars) == drawn_characters(bandal, chars)
+
+
+def test_cached_font_is_one_face_per_path_and_size(tmp_path: Path, bandal: Path) -> None:
+    from easyocr_ko.fonts import cached_font
+
+    woff = str(_woff_copy(bandal, tmp_path / "Bandal.woff"))
+    assert cached_font(woff, 40) is cached_font(woff, 40)
+    assert cached_font(woff, 40) is not cached_font(woff, 41)
+    assert cached_font(woff, 40).getbbox("가")[2] > 0
+
+
+def test_font_whose_cmap_maps_empty_glyphs_draws_only_its_real_syllables(tmp_path: Path, bandal: Path) -> None:
+    """A font that maps code points to an empty glyph (as HangeulJaemin3, KNPS Kkomi/Bandali and ChusaLove do
+    for the syllables beyond the ones they draw) must not be given those characters: a cmap check would say
+    yes and gen would write blank images with labels."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(bandal))
+    blank = font.getBestCmap()[ord(" ")]  # the space glyph: no outline
+    claimed = "똠쀍뙇"
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            for ch in claimed:
+                table.cmap[ord(ch)] = blank
+    liar = tmp_path / "Liar.woff"
+    font.flavor = "woff"
+    font.save(str(liar))
+    assert all(ord(c) in TTFont(str(liar)).getBestCmap() for c in claimed)  # the cmap claims them
+    drawn = drawn_characters(liar, claimed + "가나다")
+    assert drawn == set("가나다")
+    info = inspect_fonts([liar], claimed + "가나다")[0]
+    assert not info.can_draw("똠") and info.can_draw("가나")
+
+
+def test_shared_woff2_fonts_and_the_cmap_liars(shared_dir: Path) -> None:
+    """The shared hands: WOFF2 fonts open (FreeType with Brotli), and the four fonts whose cmap maps all 11,172
+    syllables draw only 2,350 (KS X 1001) or 2,810 of them."""
+    other = shared_dir / "data" / "fonts" / "other"
+    seg = other / "SeguSegu-Regular.woff2"
+    jaemin = other / "HangeulJaemin3.woff2"
+    if not (seg.is_file() and jaemin.is_file()):
+        pytest.skip("shared handwriting fonts not present")
+    assert seg in expand_font_paths([other])
+    sample = HANGUL_SYLLABLES[::5]  # 2,235 syllables spread over the block
+    assert len(drawn_characters(seg, sample)) == len(sample)
+    drawn = drawn_characters(jaemin, sample)
+    assert drawn == {c for c in sample if c in KS_X_1001}  # the cmap claims them all; only KS X 1001 is inked
+    assert "A" in drawn_characters(jaemin, "A1가")  # the font's one raqm-failing probe does not break the check

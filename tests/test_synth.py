@@ -340,7 +340,7 @@ def test_resume_keeps_a_finished_split(tmp_path: Path, tiny_dict: Path, two_font
     _interrupt_after(monkeypatch, 16)  # train (16 samples) completes, validation is interrupted
     with pytest.raises(KeyboardInterrupt):
         generate(config, progress=False)
-    assert sorted(p.name for p in out.iterdir()) == ["gen_config.yaml", "lmdb", "train"]
+    assert sorted(p.name for p in out.iterdir()) == ["gen_config.yaml", "lmdb", "summary.json", "train"]
     assert sorted(p.name for p in (out / "lmdb").iterdir()) == ["train"]
     kept = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (out / "train").rglob("*") if p.is_file()}
 
@@ -352,7 +352,8 @@ def test_resume_keeps_a_finished_split(tmp_path: Path, tiny_dict: Path, two_font
     calls = _interrupt_after(monkeypatch, 10 ** 6)  # count renders, never interrupt
     summary = generate(config, resume=True, progress=False)
     assert calls["n"] == 4  # only the validation split was rendered
-    assert summary["resumed_splits"] == ["train"] and list(summary["splits"]) == ["validation"]
+    assert summary["resumed_splits"] == ["train"] and list(summary["splits"]) == ["train", "validation"]
+    assert summary["splits"]["train"]["images"] == 16  # the kept split's counts (issue 12, defect 18)
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in kept} == kept  # train files untouched
     assert not list(out.glob(".gen-tmp-*"))
 
