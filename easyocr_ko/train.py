@@ -10,7 +10,8 @@ Run folder (``FinetuneConfig.output``)::
 
 Checkpoints are dicts of plain types and tensors (``torch.load(..., weights_only=True)`` reads them), written
 to a temporary file and renamed, so a kill at any moment leaves the previous checkpoint intact and loses at
-most one ``val_interval`` of work.  Data order and augmentation depend only on (seed, step), so ``--resume``
+most one ``val_interval`` of work.  SIGINT or SIGTERM (Ctrl-C, ``kill``, a scheduler's stop) saves ``last.pth`` at
+the current step on the way out (see :class:`StopOnSignal`), so a stopped run loses no steps.  Data order and augmentation depend only on (seed, step), so ``--resume``
 continues with exactly the batches, model, optimizer and RNG an uninterrupted run would have had.
 """
 from __future__ import annotations
@@ -20,7 +21,9 @@ import json
 import math
 import os
 import random
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,6 +50,54 @@ RUN_FILES = ("config.yaml", "character.txt", "log_train.txt", "metrics.jsonl", "
 
 
 # ---------------------------------------------------------------- small pieces
+
+class StopOnSignal:
+    """Context manager that turns the first SIGINT / SIGTERM into a request the training loop honours after the
+    current step (save ``last.pth``, then stop), and a second one into an immediate ``KeyboardInterrupt``.
+
+    The second signal interrupts a checkpoint being written: :func:`save_atomic` writes a temporary file and
+    renames it, so the previous ``last.pth`` stays intact.  Handlers are installed only in the main thread and
+    not for a signal the process ignores (``nohup ... &`` in a non-interactive shell starts jobs with SIGINT
+    ignored); the previous handlers come back on exit.
+
+    Attributes:
+        signal_name: ``"SIGINT"`` / ``"SIGTERM"`` once a signal arrived, else ``None``.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.signal_name: str | None = None
+        self._previous: dict[int, Any] = {}
+
+    @property
+    def requested(self) -> bool:
+        return self.signal_name is not None
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        if self.signal_name is not None:
+            raise KeyboardInterrupt  # second signal: stop now
+        self.signal_name = signal.Signals(signum).name
+
+    def __enter__(self) -> "StopOnSignal":
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                previous = signal.getsignal(signum)
+                if previous is signal.SIG_IGN:
+                    continue
+                self._previous[signum] = previous
+                signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous.clear()
+
+
+class TrainingStopped(KeyboardInterrupt):
+    """Raised by :func:`finetune` after it saved ``last.pth`` because of SIGINT / SIGTERM; the CLI exits 130."""
+
 
 def resolve_device(name: str) -> torch.device:
     """``auto`` -> CUDA if available else CPU.
@@ -466,6 +517,7 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
         augment = AugmentConfig.parse(config.augment)  # callable (gray, rng) -> gray
 
     start_step, best, elapsed_before = 0, {"accuracy": -1.0, "norm_ED": -1.0}, 0.0
+    partial: dict = {}
     if resume and (run_dir / "last.pth").is_file():
         state = load_checkpoint_file(run_dir / "last.pth")
         model.load_state_dict(state["model"])
@@ -474,6 +526,7 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
             scaler.load_state_dict(state["scaler"])
         set_rng_state(state["rng"])
         start_step, best, elapsed_before = state["step"], state["best"], state["elapsed"]
+        partial = state.get("partial_interval") or {}  # saved on a signal between two validations
         log.truncate_metrics(start_step)
         log.line(f"resumed from {run_dir / 'last.pth'} at step {start_step}")
     else:
@@ -496,13 +549,31 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
         log.metrics({"step": 0, "train_loss": None, "valid_loss": val.loss, "accuracy": val.accuracy,
                      "norm_ED": val.norm_ED, "CER": val.CER, "elapsed_s": 0.0, "samples_per_s": None})
     t0 = time.perf_counter()
-    seen, train_seconds = 0, 0.0  # samples and time of training steps only (no validation), for samples/s
-    interval_seen, interval_start = 0, time.perf_counter()
-    loss_sum, loss_n = 0.0, 0
+    loss_sum, loss_n = float(partial.get("loss_sum", 0.0)), int(partial.get("loss_n", 0))
+    interval_seen = int(partial.get("seen", 0))
     model.train()
     if config.freeze_feature_extraction:
         model.FeatureExtraction.eval()
     step = start_step
+    stop = StopOnSignal()
+    with stop:
+        step, last_val, seen, train_seconds = _train_loop(
+            step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion, optimizer,
+            scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log, elapsed_before, t0,
+            loss_sum, loss_n, interval_seen, stop)
+    seconds = time.perf_counter() - t0
+    return _finish(run_dir, config, step, start_step, seconds, seen, train_seconds, train, valid_samples, character,
+                   init_info, best, last_val)
+
+
+def _train_loop(step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion,
+                optimizer, scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log,
+                elapsed_before, t0, loss_sum, loss_n, interval_seen, stop):
+    """The training steps from ``step`` to ``config.num_iter`` with validation and checkpoints every
+    ``val_interval`` steps; on a SIGINT / SIGTERM (``stop``) save ``last.pth`` at the current step and raise
+    :class:`TrainingStopped`.  Returns (step, last validation, samples seen, training seconds)."""
+    seen, train_seconds = 0, 0.0  # samples and time of training steps only (no validation), for samples/s
+    interval_start = time.perf_counter()
     last_val: Validation | None = None
     while step < config.num_iter:
         batch = [train.samples[d][i] for d, i in sampler.batch(step)]
@@ -554,7 +625,26 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
             loss_sum, loss_n = 0.0, 0
             last_val = val
             interval_seen, interval_start = 0, time.perf_counter()
-    seconds = time.perf_counter() - t0
+            if stop.requested:
+                log.line(f"stopped by {stop.signal_name} at step {step} (last.pth saved); continue with: "
+                         f"easyocr-ko finetune --resume {run_dir}")
+                raise TrainingStopped(stop.signal_name)
+        elif stop.requested:
+            elapsed = elapsed_before + time.perf_counter() - t0
+            last = _model_checkpoint(model, character, config, pretrained.network_params, step, best, None)
+            last.update(optimizer=optimizer.state_dict(), scaler=scaler.state_dict(), rng=rng_state(),
+                        elapsed=elapsed,
+                        partial_interval={"loss_sum": loss_sum, "loss_n": loss_n, "seen": interval_seen})
+            save_atomic(last, run_dir / "last.pth")
+            log.line(f"stopped by {stop.signal_name} at step {step}: saved last.pth; continue with: "
+                     f"easyocr-ko finetune --resume {run_dir}")
+            raise TrainingStopped(stop.signal_name)
+    return step, last_val, seen, train_seconds
+
+
+def _finish(run_dir, config, step, start_step, seconds, seen, train_seconds, train, valid_samples, character,
+            init_info, best, last_val) -> dict:
+    """Export the run's trio and build finetune's summary dict."""
     from easyocr_ko.export import export_run
 
     exported = export_run(run_dir, model_dir=run_dir / "export" / "model",

@@ -168,3 +168,76 @@ def test_cli_finetune_and_resume(data, init, tmp_path):
     assert busy.exit_code == 1 and busy.stderr.startswith("easyocr-ko: error: run folder") and busy.stderr.count("\n") == 1
     missing = CliRunner().invoke(main, ["finetune", "--data", str(tmp_path / "nope"), "--output", str(tmp_path / "r")])
     assert missing.exit_code == 1 and "dataset not found" in missing.stderr
+
+
+def _signal_at_batch(monkeypatch, n: int, signum) -> None:
+    """Send ``signum`` to this process while the ``n``-th training batch is being made (as a user's Ctrl-C or a
+    scheduler's SIGTERM arrives mid-step)."""
+    import os
+
+    import easyocr_ko.train as train_mod
+
+    real = train_mod.make_batch
+    calls = {"n": 0}
+
+    def make_batch(*a, **k):
+        calls["n"] += 1
+        if calls["n"] == n:
+            os.kill(os.getpid(), signum)
+        return real(*a, **k)
+
+    monkeypatch.setattr(train_mod, "make_batch", make_batch)
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_signal_saves_last_and_resume_is_exact(data, init, tmp_path, monkeypatch, signame):
+    """SIGTERM / SIGINT between two validations: the step in progress finishes, last.pth is saved at that step
+    (no lost steps), and --resume continues exactly as an uninterrupted run."""
+    import signal
+
+    from easyocr_ko.train import TrainingStopped
+
+    straight = tmp_path / "straight"
+    finetune(_config(data, init, straight), log_stream=None)
+    parted = tmp_path / "parted"
+    _signal_at_batch(monkeypatch, 3, getattr(signal, signame))
+    with pytest.raises(TrainingStopped):
+        finetune(_config(data, init, parted), log_stream=None)
+    monkeypatch.undo()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handlers were put back
+    assert load_checkpoint_file(parted / "last.pth")["step"] == 3
+    assert f"stopped by {signame} at step 3" in (parted / "log_train.txt").read_text()
+    summary = finetune(load_run_config(parted, {}), resume=True, log_stream=None)
+    assert summary["resumed_from"] == 3
+    a = load_checkpoint_file(straight / "last.pth")
+    b = load_checkpoint_file(parted / "last.pth")
+    assert a["step"] == b["step"] == 10
+    for key in a["model"]:
+        assert torch.equal(a["model"][key], b["model"][key]), key
+    ra = [json.loads(x) for x in (straight / "metrics.jsonl").read_text().splitlines()]
+    rb = [json.loads(x) for x in (parted / "metrics.jsonl").read_text().splitlines()]
+    assert [r["train_loss"] for r in ra] == [r["train_loss"] for r in rb]  # the interrupted interval's loss too
+
+
+def test_second_signal_during_the_save_keeps_the_previous_last(data, init, tmp_path, monkeypatch):
+    import os
+    import signal
+
+    run = tmp_path / "run"
+    finetune(_config(data, init, run, num_iter=5), log_stream=None)
+    before = (run / "last.pth").read_bytes()
+    _signal_at_batch(monkeypatch, 2, signal.SIGTERM)  # step 7 of the resumed run
+    real_save = torch.save
+
+    def save_then_signal(obj, f, *a, **k):
+        real_save(obj, f, *a, **k)
+        os.kill(os.getpid(), signal.SIGTERM)  # the impatient second signal, before the rename
+
+    monkeypatch.setattr(torch, "save", save_then_signal)
+    with pytest.raises(KeyboardInterrupt):
+        finetune(load_run_config(run, {"num_iter": 10}), resume=True, log_stream=None)
+    monkeypatch.undo()
+    assert (run / "last.pth").read_bytes() == before
+    from easyocr_ko.train import RUN_FILES
+
+    assert {p.name for p in run.iterdir()} <= set(RUN_FILES)  # no temporary file left
