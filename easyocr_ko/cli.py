@@ -245,7 +245,8 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--export-name", help="NAME of the exported trio [custom].")
 @click.option("--config", "config_file", type=EXISTING, help="YAML file of options (CLI options win).")
 @click.option("--resume", "resume_dir", type=EXISTING, help="Continue the run in this folder exactly.")
-def finetune(config_file: Path | None, resume_dir: Path | None, **options: Any) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (DTRB's log blocks still print).")
+def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, **options: Any) -> None:
     """Fine-tune EasyOCR's gen2 Korean recognizer (None-VGG-BiLSTM-CTC) on DTRB data and export the
     custom.pth / custom.yaml / custom.py trio."""
     from easyocr_ko.config import FinetuneConfig, build_config
@@ -259,7 +260,7 @@ def finetune(config_file: Path | None, resume_dir: Path | None, **options: Any) 
         if not options.get("data") and config_file is None:
             raise click.UsageError("give --data (or --resume RUN_DIR)")
         config = build_config(FinetuneConfig, config_file, options)
-    summary = run(config, resume=resume_dir is not None)
+    summary = run(config, resume=resume_dir is not None, progress=not quiet)
     best = summary["best"]
     click.echo(f"{summary['steps']} steps in {summary['seconds']} s ({summary['samples_per_s']} samples/s); "
                f"train {summary['train_samples']}, valid {summary['valid_samples']}; charset {summary['charset']} "

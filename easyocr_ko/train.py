@@ -436,12 +436,15 @@ def load_run_config(run_dir: Path, overrides: dict) -> FinetuneConfig:
 
 @names_os_errors(lambda config, *args, **kwargs: config.output)
 def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | None = sys.stderr,
-             augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None) -> dict:
+             augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+             progress: bool = False) -> dict:
     """Fine-tune and export.  See the module docstring for what is written.
 
     Args:
         config: resolved options (for ``resume``, from :func:`load_run_config`).
         resume: continue the run in ``config.output`` from its ``last.pth``.
+        progress: show a tqdm bar over the steps on stderr (loss and samples/s of the current validation
+            interval, steps and estimated seconds to the next validation).
         log_stream: where log blocks go besides ``log_train.txt`` (``None``: file only).
         augment: override of the augmentation function (tests); default from ``config.augment``.
 
@@ -560,7 +563,7 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
         step, last_val, seen, train_seconds = _train_loop(
             step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion, optimizer,
             scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log, elapsed_before, t0,
-            loss_sum, loss_n, interval_seen, stop)
+            loss_sum, loss_n, interval_seen, stop, progress)
     seconds = time.perf_counter() - t0
     return _finish(run_dir, config, step, start_step, seconds, seen, train_seconds, train, valid_samples, character,
                    init_info, best, last_val)
@@ -568,13 +571,29 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
 
 def _train_loop(step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion,
                 optimizer, scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log,
-                elapsed_before, t0, loss_sum, loss_n, interval_seen, stop):
+                elapsed_before, t0, loss_sum, loss_n, interval_seen, stop, progress=False):
     """The training steps from ``step`` to ``config.num_iter`` with validation and checkpoints every
     ``val_interval`` steps; on a SIGINT / SIGTERM (``stop``) save ``last.pth`` at the current step and raise
     :class:`TrainingStopped`.  Returns (step, last validation, samples seen, training seconds)."""
+    from tqdm import tqdm
+
     seen, train_seconds = 0, 0.0  # samples and time of training steps only (no validation), for samples/s
     interval_start = time.perf_counter()
     last_val: Validation | None = None
+    bar = tqdm(total=config.num_iter, initial=step, unit="step", desc="finetune", file=sys.stderr,
+               disable=not progress, dynamic_ncols=True)
+    try:
+        return _steps(step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion,
+                      optimizer, scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log,
+                      elapsed_before, t0, loss_sum, loss_n, interval_seen, stop, bar, seen, train_seconds,
+                      interval_start, last_val)
+    finally:
+        bar.close()
+
+
+def _steps(step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion, optimizer,
+           scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log, elapsed_before, t0,
+           loss_sum, loss_n, interval_seen, stop, bar, seen, train_seconds, interval_start, last_val):
     while step < config.num_iter:
         batch = [train.samples[d][i] for d, i in sampler.batch(step)]
         images, targets, lengths, _ = make_batch(train, batch, codec, config.imgH, config.max_width, augment,
@@ -594,6 +613,12 @@ def _train_loop(step, config, model, train, sampler, codec, augment, device, amp
         seen += len(batch)
         interval_seen += len(batch)
         step += 1
+        if not bar.disable:
+            rate = interval_seen / max(time.perf_counter() - interval_start, 1e-9)
+            to_val = min(-step % config.val_interval, config.num_iter - step)  # 0: validating after this step
+            bar.set_postfix_str(f"loss {loss_sum / loss_n:.4f}, {rate:.1f} samples/s, next validation in "
+                                f"{to_val} steps (~{to_val * config.batch_size / rate:.0f} s)", refresh=False)
+            bar.update(1)
         if step % config.val_interval == 0 or step == config.num_iter:
             interval_seconds = time.perf_counter() - interval_start
             train_seconds += interval_seconds
@@ -619,6 +644,7 @@ def _train_loop(step, config, model, train, sampler, codec, augment, device, amp
                         elapsed=elapsed)
             save_atomic(last, run_dir / "last.pth")
             record.update(best_accuracy=best["accuracy"], best_norm_ED=best["norm_ED"])
+            bar.clear()
             log.block(step, config.num_iter, record["train_loss"], val, best["accuracy"], best["norm_ED"], elapsed,
                       config.show_examples)
             log.metrics(record)
@@ -636,6 +662,7 @@ def _train_loop(step, config, model, train, sampler, codec, augment, device, amp
                         elapsed=elapsed,
                         partial_interval={"loss_sum": loss_sum, "loss_n": loss_n, "seen": interval_seen})
             save_atomic(last, run_dir / "last.pth")
+            bar.clear()
             log.line(f"stopped by {stop.signal_name} at step {step}: saved last.pth; continue with: "
                      f"easyocr-ko finetune --resume {run_dir}")
             raise TrainingStopped(stop.signal_name)

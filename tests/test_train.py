@@ -241,3 +241,11 @@ def test_second_signal_during_the_save_keeps_the_previous_last(data, init, tmp_p
     from easyocr_ko.train import RUN_FILES
 
     assert {p.name for p in run.iterdir()} <= set(RUN_FILES)  # no temporary file left
+
+
+def test_progress_bar_on_stderr_only_when_asked(data, init, tmp_path, capsys):
+    finetune(_config(data, init, tmp_path / "bar", num_iter=4, val_interval=4), log_stream=None, progress=True)
+    err = capsys.readouterr().err
+    assert "4/4" in err and "samples/s, next validation in" in err
+    finetune(_config(data, init, tmp_path / "quiet", num_iter=4, val_interval=4), log_stream=None)
+    assert "next validation" not in capsys.readouterr().err
