@@ -230,6 +230,9 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--batch-size", type=click.IntRange(min=1), help="Batch size [32].")
 @click.option("--optim", type=click.Choice(["adadelta", "adam"]), help="Optimizer [adadelta].")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), help="Learning rate [1.0 adadelta, 1e-4 adam].")
+@click.option("--schedule", type=click.Choice(["constant", "cosine"]),
+              help="Learning-rate schedule: constant (DTRB) or cosine to 0 at --num-iter [constant].")
+@click.option("--warmup-steps", type=click.IntRange(min=0), help="Linear learning-rate warm-up steps [0].")
 @click.option("--grad-clip", type=click.FloatRange(min=0, min_open=True), help="Gradient norm clip [5].")
 @click.option("--freeze-feature-extraction/--no-freeze-feature-extraction", default=None)
 @click.option("--freeze-sequence-modeling/--no-freeze-sequence-modeling", default=None)

@@ -5,6 +5,8 @@ folder), so a result can always be traced back to the options that made it.
 """
 from __future__ import annotations
 
+import math
+
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -207,6 +209,10 @@ class FinetuneConfig:
         lr: learning rate; default 1.0 for Adadelta, 1e-4 for Adam [lr].
         rho / eps: Adadelta decay and epsilon [rho, eps]; beta1: Adam's beta1 [beta1].
         grad_clip: gradient norm clipping [grad_clip].
+        schedule: learning-rate schedule over the steps: ``constant`` (DTRB) or ``cosine`` (half a cosine from
+            ``lr`` down to 0 at ``num_iter``, after the warm-up).  A pure function of (step, options), so
+            ``--resume`` continues it exactly; a resume with a larger ``num_iter`` stretches the rest of a cosine.
+        warmup_steps: steps of linear warm-up from ``lr / warmup_steps`` to ``lr`` (0 = none).
         freeze_feature_extraction / freeze_sequence_modeling: keep those stages fixed
             [freeze_FeatureFxtraction, freeze_SequenceModeling].
         augment: training-time augmentation preset (``none``, ``light``, ...; see easyocr_ko.augment).
@@ -241,6 +247,8 @@ class FinetuneConfig:
     eps: float = 1e-8
     beta1: float = 0.9
     grad_clip: float = 5.0
+    schedule: str = "constant"
+    warmup_steps: int = 0
     freeze_feature_extraction: bool = False
     freeze_sequence_modeling: bool = False
     augment: str = "none"
@@ -263,6 +271,8 @@ class FinetuneConfig:
             (self.optim in ("adadelta", "adam"), "optim must be adadelta or adam"),
             (self.lr is None or self.lr > 0, "lr must be > 0"),
             (self.grad_clip > 0, "grad_clip must be > 0"),
+            (self.schedule in ("constant", "cosine"), "schedule must be constant or cosine"),
+            (self.warmup_steps >= 0, "warmup_steps must be >= 0"),
             (self.imgH >= 16 and self.max_width >= self.imgH, "imgH must be >= 16 and max_width >= imgH"),
             (self.batch_max_length >= 1, "batch_max_length must be >= 1"),
             (self.val_samples >= 0, "val_samples must be >= 0"),
@@ -282,3 +292,19 @@ class FinetuneConfig:
         if self.lr is not None:
             return self.lr
         return 1.0 if self.optim == "adadelta" else 1e-4
+
+    def lr_at(self, step: int) -> float:
+        """Learning rate of the training step that takes the model from ``step`` to ``step + 1`` (0-based):
+        linear warm-up over ``warmup_steps``, then ``learning_rate`` (constant) or half a cosine to 0 at
+        ``num_iter`` (cosine, as ``torch.optim.lr_scheduler.CosineAnnealingLR`` with eta_min 0).
+
+        >>> FinetuneConfig(data=("d",), optim="adam", lr=1e-3, schedule="cosine", warmup_steps=10, num_iter=110).lr_at(60)
+        0.0005
+        """
+        base = self.learning_rate
+        if step < self.warmup_steps:
+            return base * (step + 1) / self.warmup_steps
+        if self.schedule == "cosine":
+            t = min((step - self.warmup_steps) / max(self.num_iter - self.warmup_steps, 1), 1.0)
+            return base * 0.5 * (1.0 + math.cos(math.pi * t))
+        return base

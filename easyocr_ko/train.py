@@ -602,6 +602,9 @@ def _steps(step, config, model, train, sampler, codec, augment, device, amp_dtyp
         with torch.autocast(device_type=device.type, dtype=amp_dtype, enabled=use_amp):
             logits = model(images, None)
         loss = ctc_loss(logits, targets, lengths, criterion)
+        if config.schedule != "constant" or config.warmup_steps:
+            for group in optimizer.param_groups:
+                group["lr"] = config.lr_at(step)
         optimizer.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()
         scaler.unscale_(optimizer)
@@ -629,7 +632,7 @@ def _steps(step, config, model, train, sampler, codec, augment, device, amp_dtyp
                 model.FeatureExtraction.eval()
             record = {"step": step, "train_loss": loss_sum / max(loss_n, 1), "valid_loss": val.loss,
                       "accuracy": val.accuracy, "norm_ED": val.norm_ED, "CER": val.CER,
-                      "elapsed_s": round(elapsed, 1),
+                      "elapsed_s": round(elapsed, 1), "lr": optimizer.param_groups[0]["lr"],
                       "samples_per_s": round(interval_seen / max(interval_seconds, 1e-9), 2)}
             if val.accuracy > best["accuracy"]:
                 best["accuracy"] = val.accuracy

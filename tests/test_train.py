@@ -249,3 +249,38 @@ def test_progress_bar_on_stderr_only_when_asked(data, init, tmp_path, capsys):
     assert "4/4" in err and "samples/s, next validation in" in err
     finetune(_config(data, init, tmp_path / "quiet", num_iter=4, val_interval=4), log_stream=None)
     assert "next validation" not in capsys.readouterr().err
+
+
+def test_cosine_schedule_with_warmup_follows_lr_at_and_resumes_exactly(data, init, tmp_path, monkeypatch):
+    """The schedule is a function of (step, options): a run stopped at step 6 (SIGTERM) and resumed with the same
+    options ends with the weights of an uninterrupted run."""
+    import signal
+
+    from easyocr_ko.train import TrainingStopped
+
+    kw = dict(schedule="cosine", warmup_steps=3, num_iter=10, val_interval=5)
+    straight = tmp_path / "straight"
+    finetune(_config(data, init, straight, **kw), log_stream=None)
+    records = [json.loads(x) for x in (straight / "metrics.jsonl").read_text().splitlines()]
+    config = _config(data, init, straight, **kw)
+    assert [r["lr"] for r in records[1:]] == [config.lr_at(4), config.lr_at(9)]  # the lr of each interval's last step
+    assert config.lr_at(0) == pytest.approx(1e-3) and config.lr_at(2) == pytest.approx(3e-3)  # warm-up to lr 3e-3
+    assert config.lr_at(9) < 0.05 * 3e-3  # cosine nearly down to 0 at num_iter
+    parted = tmp_path / "parted"
+    _signal_at_batch(monkeypatch, 6, signal.SIGTERM)
+    with pytest.raises(TrainingStopped):
+        finetune(_config(data, init, parted, **kw), log_stream=None)
+    monkeypatch.undo()
+    assert load_checkpoint_file(parted / "last.pth")["step"] == 6
+    with pytest.raises(EasyOcrKoError, match="cannot change schedule"):
+        load_run_config(parted, {"schedule": "constant"})
+    finetune(load_run_config(parted, {}), resume=True, log_stream=None)
+    a = load_checkpoint_file(straight / "last.pth")
+    b = load_checkpoint_file(parted / "last.pth")
+    for key in a["model"]:
+        assert torch.equal(a["model"][key], b["model"][key]), key
+
+
+def test_bad_schedule_is_one_line():
+    with pytest.raises(EasyOcrKoError, match="schedule must be constant or cosine"):
+        FinetuneConfig(data=("d",), schedule="linear")
