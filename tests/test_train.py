@@ -200,11 +200,18 @@ def test_signal_saves_last_and_resume_is_exact(data, init, tmp_path, monkeypatch
     straight = tmp_path / "straight"
     finetune(_config(data, init, straight), log_stream=None)
     parted = tmp_path / "parted"
-    _signal_at_batch(monkeypatch, 3, getattr(signal, signame))
-    with pytest.raises(TrainingStopped):
-        finetune(_config(data, init, parted), log_stream=None)
-    monkeypatch.undo()
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handlers were put back
+    signum = getattr(signal, signame)
+    # A job started in the background by a script (CI, nohup) has SIGINT ignored, and finetune leaves an ignored
+    # signal alone: give this process the handler an interactive Python has.
+    outer = signal.signal(signum, signal.default_int_handler if signame == "SIGINT" else signal.SIG_DFL)
+    try:
+        _signal_at_batch(monkeypatch, 3, signum)
+        with pytest.raises(TrainingStopped):
+            finetune(_config(data, init, parted), log_stream=None)
+        monkeypatch.undo()
+        assert signal.getsignal(signum) in (signal.default_int_handler, signal.SIG_DFL)  # handlers put back
+    finally:
+        signal.signal(signum, outer)
     assert load_checkpoint_file(parted / "last.pth")["step"] == 3
     assert f"stopped by {signame} at step 3" in (parted / "log_train.txt").read_text()
     summary = finetune(load_run_config(parted, {}), resume=True, log_stream=None)
@@ -217,6 +224,18 @@ def test_signal_saves_last_and_resume_is_exact(data, init, tmp_path, monkeypatch
     ra = [json.loads(x) for x in (straight / "metrics.jsonl").read_text().splitlines()]
     rb = [json.loads(x) for x in (parted / "metrics.jsonl").read_text().splitlines()]
     assert [r["train_loss"] for r in ra] == [r["train_loss"] for r in rb]  # the interrupted interval's loss too
+
+
+def test_ignored_sigint_stays_ignored(data, init, tmp_path):
+    """nohup / background jobs ignore SIGINT: finetune must not start catching it (README says: use SIGTERM)."""
+    import signal
+
+    outer = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        finetune(_config(data, init, tmp_path / "run", num_iter=2, val_interval=2), log_stream=None)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, outer)
 
 
 def test_second_signal_during_the_save_keeps_the_previous_last(data, init, tmp_path, monkeypatch):
