@@ -249,11 +249,20 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--config", "config_file", type=EXISTING, help="YAML file of options (CLI options win).")
 @click.option("--resume", "resume_dir", type=EXISTING, help="Continue the run in this folder exactly.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (DTRB's log blocks still print).")
-def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, **options: Any) -> None:
+@click.option("--nproc", type=click.IntRange(min=1), default=1,
+              help="Processes on this machine, one per GPU (launches torchrun --standalone; DDP, gloo on CPU) [1].")
+def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, nproc: int, **options: Any) -> None:
     """Fine-tune EasyOCR's gen2 Korean recognizer (None-VGG-BiLSTM-CTC) on DTRB data and export the
-    custom.pth / custom.yaml / custom.py trio."""
+    custom.pth / custom.yaml / custom.py trio.
+
+    Several devices: --nproc N on one machine, or torchrun --nproc_per_node N -m easyocr_ko.cli finetune ...
+    (torchrun's rendezvous options for several machines); --batch-size is per process."""
     from easyocr_ko.config import FinetuneConfig, build_config
+    from easyocr_ko.distributed import env_world_size
     from easyocr_ko.train import finetune as run, load_run_config
+
+    if nproc > 1 and env_world_size() == 1:
+        sys.exit(_launch_torchrun(click.get_current_context(), nproc))
 
     for key in ("data", "valid_data"):
         options[key] = tuple(options[key]) or None
@@ -264,6 +273,8 @@ def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, **o
             raise click.UsageError("give --data (or --resume RUN_DIR)")
         config = build_config(FinetuneConfig, config_file, options)
     summary = run(config, resume=resume_dir is not None, progress=not quiet)
+    if os.environ.get("RANK", "0") != "0":
+        return  # under torchrun only rank 0 reports
     best = summary["best"]
     click.echo(f"{summary['steps']} steps in {summary['seconds']} s ({summary['samples_per_s']} samples/s); "
                f"train {summary['train_samples']}, valid {summary['valid_samples']}; charset {summary['charset']} "
@@ -333,6 +344,36 @@ def read(images: tuple[Path, ...], name: str | None, model_dir: Path | None, net
 
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _launch_torchrun(ctx: click.Context, nproc: int) -> int:
+    """Run this ``finetune`` command again as ``nproc`` processes under torchrun (``--standalone``: a rendezvous
+    on this machine) and return its exit status.  The options given on the command line are passed on as given,
+    ``--nproc`` left out."""
+    import subprocess
+
+    from click.core import ParameterSource
+
+    args = []
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.name == "nproc" or \
+                ctx.get_parameter_source(param.name) != ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params[param.name]
+        if param.is_flag and not param.secondary_opts:
+            args += [param.opts[0]] if value else []
+        elif param.is_flag:
+            args.append(param.opts[0] if value else param.secondary_opts[0])
+        elif param.multiple:
+            for item in value:
+                args += [param.opts[0], str(item)]
+        elif isinstance(value, tuple):
+            args += [param.opts[0], ",".join(map(str, value))]
+        else:
+            args += [param.opts[0], str(value)]
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}",
+               "-m", "easyocr_ko.cli"] + (["--debug"] if _debug(ctx.parent) else []) + ["finetune"] + args
+    return subprocess.call(command)
 
 
 def _register() -> None:

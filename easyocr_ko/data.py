@@ -26,8 +26,9 @@ import io
 import math
 import struct
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
@@ -36,7 +37,7 @@ from PIL import Image
 from easyocr_ko.charset import CTCCodec, normalize_label
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.lmdb_dataset import FolderDataset, LmdbDataset, decode_gray
-from easyocr_ko.transforms import align_collate, batch_width, resize_to_height
+from easyocr_ko.transforms import batch_width, normalized_row, pad_rows, resize_to_height
 
 
 def image_size(data: bytes) -> tuple[int, int]:
@@ -179,6 +180,14 @@ class RecognitionData:
         return gray
 
 
+class Streams(IntEnum):
+    """Named random streams: every draw of data order and augmentation is seeded from (seed, stream, ...)."""
+
+    EPOCH_PERMUTATION = 1  # (seed, stream, source, epoch): order of a source's samples in an epoch
+    POOL = 2  # (seed, stream, pool): jitter inside width classes and the order of a pool's batches
+    AUGMENT = 3  # (seed, stream, step, position in the global batch): training-time augmentation
+
+
 def _rng(*keys: int) -> np.random.Generator:
     return np.random.default_rng([int(k) & 0xFFFFFFFF for k in keys])
 
@@ -223,7 +232,7 @@ class WidthGroupedBatches:
         if key not in self._perms:
             if len(self._perms) > 16:
                 self._perms.clear()
-            self._perms[key] = _rng(self.seed, 1, source, epoch).permutation(self.counts[source])
+            self._perms[key] = _rng(self.seed, Streams.EPOCH_PERMUTATION, source, epoch).permutation(self.counts[source])
         return self._perms[key]
 
     def _pool(self, p: int) -> list[list[tuple[int, int]]]:
@@ -237,7 +246,7 @@ class WidthGroupedBatches:
                     epoch, pos = divmod(g, self.counts[source])
                     items.append((source, int(self._perm(source, epoch)[pos])))
                     epochs.append(epoch)
-            rng = _rng(self.seed, 2, p)
+            rng = _rng(self.seed, Streams.POOL, p)
             jitter = rng.random(len(items))
             # Sort by padded-width class (Reader pads to ceil(ratio) * imgH, so the exact ratio inside a class
             # costs nothing), then by epoch (a small source repeats inside a pool: keep repeats of a sample out of
@@ -259,6 +268,68 @@ class WidthGroupedBatches:
         return max(c / max(n, 1) for c, n in zip(self.counts, self.per_pool)) * self.batches_per_pool
 
 
+@dataclass
+class PreparedBatch:
+    """A training batch decoded, augmented and resized, waiting only for its padded width.
+
+    Attributes:
+        resized: uint8 (imgH, w) images after :func:`easyocr_ko.transforms.resize_to_height`.
+        rows: float32 (imgH, w') tensors in [-1, 1] at each image's own width (``normalized_row``).
+        ratios: aspect ratios (>= 1) from ``resize_to_height``.
+        labels: the labels (NFC).
+    """
+
+    resized: list[np.ndarray]
+    rows: list[torch.Tensor]
+    ratios: list[float]
+    labels: list[str]
+
+    def width(self, imgH: int, max_width: int | None = None) -> int:
+        """The padded width EasyOCR's rule gives this batch (``batch_width``), in px."""
+        return batch_width(self.ratios, imgH, max_width)
+
+
+def prepare_batch(
+    data: RecognitionData,
+    samples: Sequence[Sample],
+    imgH: int = 64,
+    augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+    rng_keys: tuple[int, ...] = (),
+    first_pos: int = 0,
+) -> PreparedBatch:
+    """Load, (augment,) and resize one batch: everything of :func:`make_batch` but the padding, so it can run in
+    a background thread (:class:`BatchPrefetcher`) while the width is agreed elsewhere.
+
+    Args:
+        first_pos: position of ``samples[0]`` in the global batch (a rank's slice under torchrun), so that
+            augmentation depends on the position in the global batch, not on the number of ranks.
+    """
+    resized, rows, ratios = [], [], []
+    for pos, sample in enumerate(samples, start=first_pos):
+        gray = data.load_gray(sample)
+        if augment is not None:
+            gray = augment(gray, _rng(*rng_keys, pos))
+        img, ratio = resize_to_height(gray, imgH)
+        resized.append(img)
+        rows.append(normalized_row(img, imgH))
+        ratios.append(ratio)
+    return PreparedBatch(resized, rows, ratios, [s.label for s in samples])
+
+
+def collate_batch(
+    prepared: PreparedBatch, codec: CTCCodec | None, imgH: int, width: int,
+) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None, list[str]]:
+    """Pad a :class:`PreparedBatch` to ``width`` px (images wider than it are resized to it, as
+    ``align_collate`` does) and encode its labels.  Returns what :func:`make_batch` returns."""
+    rows = [row if row.shape[1] <= width else normalized_row(img, imgH, width)
+            for row, img in zip(prepared.rows, prepared.resized)]
+    images = pad_rows(rows, imgH, width)
+    if codec is None:
+        return images, None, None, prepared.labels
+    targets, lengths = codec.encode(prepared.labels)
+    return images, targets, lengths, prepared.labels
+
+
 def make_batch(
     data: RecognitionData,
     samples: Sequence[Sample],
@@ -267,7 +338,7 @@ def make_batch(
     max_width: int | None = None,
     augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
     rng_keys: tuple[int, ...] = (),
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[str]]:
+) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None, list[str]]:
     """Load, (augment,) preprocess exactly as EasyOCR's Reader and encode one batch.
 
     Args:
@@ -284,21 +355,54 @@ def make_batch(
         ``images`` float32 (N, 1, imgH, W) in [-1, 1]; CTC ``targets`` int32 (sum len,) and ``lengths``
         int32 (N,) (both ``None`` without a codec); the labels.
     """
-    resized, ratios = [], []
-    for pos, sample in enumerate(samples):
-        gray = data.load_gray(sample)
-        if augment is not None:
-            gray = augment(gray, _rng(*rng_keys, pos))
-        img, ratio = resize_to_height(gray, imgH)
-        resized.append(img)
-        ratios.append(ratio)
-    width = batch_width(ratios, imgH, max_width)
-    images = align_collate(resized, imgH, width)
-    labels = [s.label for s in samples]
-    if codec is None:
-        return images, None, None, labels
-    targets, lengths = codec.encode(labels)
-    return images, targets, lengths, labels
+    prepared = prepare_batch(data, samples, imgH, augment, rng_keys)
+    return collate_batch(prepared, codec, imgH, prepared.width(imgH, max_width))
+
+
+class BatchPrefetcher:
+    """Make batch ``k + 1`` in one background thread while the caller trains on batch ``k``.
+
+    Args:
+        make: ``make(k) -> batch``; pure in ``k`` (thread-safe: it must not touch global RNG state).
+        stop: first ``k`` not to prefetch (``num_iter``).
+
+    ``get(k)`` returns ``make(k)`` (from the thread when it was prefetched, else computed now) and starts
+    ``make(k + 1)``.  An exception of ``make`` is raised by the ``get`` that wanted that batch.  PNG decoding,
+    augmentation and resizing run in OpenCV, Pillow and numpy, which release the GIL, so the thread works while
+    the main thread computes.  Use as a context manager (the thread is stopped on exit).
+    """
+
+    def __init__(self, make: Callable[[int], Any], stop: int):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.make = make
+        self.stop = stop
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="easyocr-ko-batches")
+        self._pending: tuple[int, Any] | None = None
+
+    def get(self, k: int) -> Any:
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0] == k:
+            batch = pending[1].result()
+        else:
+            if pending is not None:
+                pending[1].cancel()
+            batch = self.make(k)
+        if k + 1 < self.stop:
+            self._pending = (k + 1, self._pool.submit(self.make, k + 1))
+        return batch
+
+    def close(self) -> None:
+        if self._pending is not None:
+            self._pending[1].cancel()
+            self._pending = None
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "BatchPrefetcher":
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.close()
 
 
 def eval_batches(samples: Sequence[Sample], batch_size: int, imgH: int = 64) -> list[list[Sample]]:

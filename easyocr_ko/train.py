@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
 import random
 import signal
@@ -37,8 +36,10 @@ from torch import nn
 from easyocr_ko.charset import (CTCCodec, adapt_prediction, build_charset, describe_chars, korean_g2_characters,
                                 ks_x_1001_hangul, outside_charset)
 from easyocr_ko.config import FinetuneConfig, save_config, to_dict
-from easyocr_ko.data import (RecognitionData, Sample, WidthGroupedBatches, eval_batches, find_datasets,
-                             make_batch)
+from easyocr_ko.data import (BatchPrefetcher, PreparedBatch, RecognitionData, Sample, Streams,
+                             WidthGroupedBatches, collate_batch, eval_batches, find_datasets, prepare_batch)
+from easyocr_ko.distributed import (DistContext, all_max, all_mean, barrier, convert_sync_batchnorm, gather_objects,
+                                    init_distributed, on_main, shutdown)
 from easyocr_ko.dictionary import write_lines_atomic
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.fsutil import names_os_errors, write_bytes_atomic
@@ -299,11 +300,14 @@ def pad_display(text: str, width: int) -> str:
 class RunLog:
     """DTRB-style log blocks to stderr and ``log_train.txt``, metrics.jsonl and curves.png."""
 
-    def __init__(self, run_dir: Path, stream: TextIO | None = sys.stderr):
+    def __init__(self, run_dir: Path, stream: TextIO | None = sys.stderr, enabled: bool = True):
         self.run_dir = run_dir
         self.stream = stream
+        self.enabled = enabled  # False on ranks other than 0: they write nothing
 
     def line(self, text: str) -> None:
+        if not self.enabled:
+            return
         with open(self.run_dir / "log_train.txt", "a", encoding="utf-8") as f:
             f.write(text + "\n")
         if self.stream is not None:
@@ -330,6 +334,8 @@ class RunLog:
             self.line(text)
 
     def metrics(self, record: dict) -> None:
+        if not self.enabled:
+            return
         with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
         self.plot()
@@ -342,6 +348,8 @@ class RunLog:
 
     def truncate_metrics(self, step: int) -> None:
         """Drop records after ``step`` (written after the checkpoint a resumed run starts from)."""
+        if not self.enabled:
+            return
         kept = [r for r in self.read_metrics() if r["step"] <= step]
         write_lines_atomic([json.dumps(r) for r in kept], self.run_dir / "metrics.jsonl")
 
@@ -388,11 +396,12 @@ def _validation_paths(config: FinetuneConfig) -> list[Path]:
     return found
 
 
-def _model_checkpoint(model: nn.Module, character: str, config: FinetuneConfig, network_params: dict, step: int,
-                      best: dict, metrics: dict | None) -> dict:
-    return {"format": CHECKPOINT_FORMAT, "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-            "character": character, "network_params": dict(network_params), "imgH": config.imgH,
-            "config": to_dict(config), "step": step, "best": dict(best), "metrics": metrics or {}}
+def _model_checkpoint(run: "_Run", step: int, metrics: dict | None) -> dict:
+    return {"format": CHECKPOINT_FORMAT,
+            "model": {k: v.detach().cpu().contiguous() for k, v in run.model.state_dict().items()},
+            "character": run.character, "network_params": dict(run.pretrained.network_params),
+            "imgH": run.config.imgH, "config": to_dict(run.config), "step": step, "best": dict(run.best),
+            "metrics": metrics or {}}
 
 
 def _prepare_run_dir(config: FinetuneConfig, resume: bool) -> None:
@@ -434,11 +443,66 @@ def load_run_config(run_dir: Path, overrides: dict) -> FinetuneConfig:
     return replace(config, output=run_dir, **changed)
 
 
+@dataclass
+class _Run:
+    """What a training run holds between steps (built by :func:`_setup`)."""
+
+    config: FinetuneConfig
+    dist: DistContext
+    device: torch.device
+    log: RunLog
+    train: RecognitionData
+    valid: RecognitionData
+    valid_samples: list[Sample]
+    pretrained: Pretrained
+    character: str
+    codec: CTCCodec
+    model: nn.Module  # the bare model: checkpoints, validation
+    net: nn.Module  # what a training step calls: the model, or DistributedDataParallel around it
+    params: list
+    optimizer: torch.optim.Optimizer
+    scaler: torch.amp.GradScaler
+    criterion: nn.CTCLoss
+    use_amp: bool
+    amp_dtype: torch.dtype
+    sampler: WidthGroupedBatches
+    augment: Callable | None
+    init_info: dict
+    start_step: int = 0
+    best: dict = field(default_factory=lambda: {"accuracy": -1.0, "norm_ED": -1.0})
+    elapsed_before: float = 0.0
+    partial: dict = field(default_factory=dict)
+    t0: float = 0.0
+
+    @property
+    def run_dir(self) -> Path:
+        return self.config.output
+
+    def elapsed(self) -> float:
+        return self.elapsed_before + time.perf_counter() - self.t0
+
+
+@dataclass
+class _Interval:
+    """Training statistics since the last validation (global over ranks)."""
+
+    loss_sum: float = 0.0
+    loss_n: int = 0
+    seen: int = 0
+    start: float = field(default_factory=time.perf_counter)
+
+    def saved(self) -> dict:
+        return {"loss_sum": self.loss_sum, "loss_n": self.loss_n, "seen": self.seen}
+
+
 @names_os_errors(lambda config, *args, **kwargs: config.output)
 def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | None = sys.stderr,
              augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
              progress: bool = False) -> dict:
     """Fine-tune and export.  See the module docstring for what is written.
+
+    Under torchrun (``WORLD_SIZE`` > 1) every rank calls this: see :mod:`easyocr_ko.distributed`.
+    ``config.batch_size`` is per rank; a step trains on ``world_size * batch_size`` samples.
 
     Args:
         config: resolved options (for ``resume``, from :func:`load_run_config`).
@@ -449,34 +513,76 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
         augment: override of the augmentation function (tests); default from ``config.augment``.
 
     Returns:
-        Summary: steps, seconds, samples/s, best values, data sizes, charset sizes, export paths.
+        Summary: steps, seconds, samples/s, best values, data sizes, charset sizes, export paths (rank 0).
 
     Raises:
         FileNotFoundError / EasyOcrKoError: unusable data, pretrained weights, charset problems (characters
             outside a fixed charset without ``skip_unknown``), or a non-empty run folder without ``resume``.
         OSError: a file of the run cannot be written (full disk ...), naming it (or the run folder); checkpoints
             already written stay intact and ``--resume`` continues from the last one.
+        TrainingStopped: SIGINT / SIGTERM arrived; ``last.pth`` was saved at the step reached.
     """
     if not resume:  # saved paths must still work when --resume is run from another folder
         config = replace(config, data=tuple(Path(p).resolve() for p in config.data),
                          valid_data=tuple(Path(p).resolve() for p in config.valid_data))
-    _prepare_run_dir(config, resume)
-    run_dir = config.output
-    log = RunLog(run_dir, log_stream)
-    device = resolve_device(config.device)
+    ctx, device = init_distributed(resolve_device(config.device))
+    try:
+        run = _setup(config, resume, ctx, device, log_stream, augment)
+        if run.start_step == 0:
+            _baseline_validation(run)
+        run.t0 = time.perf_counter()
+        with StopOnSignal() as stop:
+            step, last_val, seen, train_seconds = _train_loop(run, stop, progress)
+        return _finish(run, step, time.perf_counter() - run.t0, seen, train_seconds, last_val)
+    finally:
+        shutdown(ctx)
+
+
+def _setup(config: FinetuneConfig, resume: bool, ctx: DistContext, device: torch.device,
+           log_stream: TextIO | None, augment: Callable | None) -> _Run:
+    """Run folder, data, charset, model, optimizer, sampler; the state of ``last.pth`` when resuming."""
+    on_main(ctx, lambda: _prepare_run_dir(config, resume))
+    log = RunLog(config.output, log_stream if ctx.is_main else None, enabled=ctx.is_main)
     if config.num_threads:
         torch.set_num_threads(config.num_threads)
     set_seed(config.seed)
-
     train_paths = [p for path in config.data for p in find_datasets(path, "train")]
     train = RecognitionData(train_paths, config.batch_max_length)
     valid = RecognitionData(_validation_paths(config), config.batch_max_length)
     pretrained = load_pretrained(config.pretrained, download=config.download)
     if pretrained.state_dict is not None and pretrained.imgH != config.imgH:
         raise EasyOcrKoError(f"--imgH {config.imgH} differs from the pretrained model's {pretrained.imgH}")
+    character, fixed = _run_charset(config, resume, pretrained, train)
+    model, init_info = init_model(pretrained, character, config.seed)
+    model.to(device)
+    if config.freeze_feature_extraction:
+        model.FeatureExtraction.requires_grad_(False)
+    if config.freeze_sequence_modeling:
+        model.SequenceModeling.requires_grad_(False)
+    params = [p for p in model.parameters() if p.requires_grad]
+    use_amp, amp_dtype = amp_setting(config.amp, device)
+    run = _Run(config=config, dist=ctx, device=device, log=log, train=train, valid=valid,
+               valid_samples=_valid_subset(config, valid), pretrained=pretrained, character=character,
+               codec=CTCCodec(character), model=model, net=model, params=params,
+               optimizer=_optimizer(config, params), criterion=nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True),
+               scaler=torch.amp.GradScaler(device.type, enabled=use_amp and amp_dtype == torch.float16),
+               use_amp=use_amp, amp_dtype=amp_dtype, sampler=_sampler(config, train, ctx.world_size),
+               augment=_augment_fn(config, augment), init_info=init_info)
+    if resume and (config.output / "last.pth").is_file():
+        _restore(run)
+    else:
+        on_main(ctx, lambda: _start_log(run, train_paths, fixed))
+    _wrap_for_training(run)
+    barrier(ctx)  # every rank has read the run folder before rank 0 writes to it again
+    return run
 
-    if resume and (run_dir / "character.txt").is_file():
-        character, fixed = (run_dir / "character.txt").read_text(encoding="utf-8").rstrip("\n"), True
+
+def _run_charset(config: FinetuneConfig, resume: bool, pretrained: Pretrained,
+                 train: RecognitionData) -> tuple[str, bool]:
+    """The run's charset (the saved one when resuming); samples outside a fixed charset are dropped with
+    ``skip_unknown``, else refused."""
+    if resume and (config.output / "character.txt").is_file():
+        character, fixed = (config.output / "character.txt").read_text(encoding="utf-8").rstrip("\n"), True
     else:
         character, fixed = choose_charset(config, pretrained, train.labels())
     unknown = outside_charset(train.labels(), character)
@@ -485,204 +591,275 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
             raise EasyOcrKoError(f"{sum(unknown.values())} training label characters are outside the fixed "
                                  f"charset: {describe_chars(unknown)}; add them or pass --skip-unknown")
         train.drop_outside(character)
-    valid_unknown = outside_charset(valid.labels(), character)
+    return character, fixed
 
-    codec = CTCCodec(character)
-    model, init_info = init_model(pretrained, character, config.seed)
-    model.to(device)
-    if config.freeze_feature_extraction:
-        model.FeatureExtraction.requires_grad_(False)
-    if config.freeze_sequence_modeling:
-        model.SequenceModeling.requires_grad_(False)
-    params = [p for p in model.parameters() if p.requires_grad]
+
+def _optimizer(config: FinetuneConfig, params: list) -> torch.optim.Optimizer:
+    """DTRB's Adadelta (default) or Adam, with the multi-tensor (``foreach``) update: one kernel per operation
+    over all parameters instead of a Python loop over them (same arithmetic)."""
     if config.optim == "adadelta":
-        optimizer = torch.optim.Adadelta(params, lr=config.learning_rate, rho=config.rho, eps=config.eps)
-    else:
-        optimizer = torch.optim.Adam(params, lr=config.learning_rate, betas=(config.beta1, 0.999))
-    criterion = nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True)
-    use_amp, amp_dtype = amp_setting(config.amp, device)
-    scaler = torch.amp.GradScaler(device.type, enabled=use_amp and amp_dtype == torch.float16)
+        return torch.optim.Adadelta(params, lr=config.learning_rate, rho=config.rho, eps=config.eps, foreach=True)
+    return torch.optim.Adam(params, lr=config.learning_rate, betas=(config.beta1, 0.999), foreach=True)
 
-    valid_samples = [s for group in valid.samples for s in group]
-    if config.val_samples and len(valid_samples) > config.val_samples:
-        pick = np.random.default_rng(config.seed).choice(len(valid_samples), config.val_samples, replace=False)
-        valid_samples = [valid_samples[i] for i in sorted(pick)]
+
+def _valid_subset(config: FinetuneConfig, valid: RecognitionData) -> list[Sample]:
+    samples = [s for group in valid.samples for s in group]
+    if config.val_samples and len(samples) > config.val_samples:
+        pick = np.random.default_rng(config.seed).choice(len(samples), config.val_samples, replace=False)
+        samples = [samples[i] for i in sorted(pick)]
+    return samples
+
+
+def _sampler(config: FinetuneConfig, train: RecognitionData, world_size: int) -> WidthGroupedBatches:
+    """Global batches of ``world_size * batch_size`` samples (each rank takes its slice); a ``--data`` that
+    expands to several LMDBs shares its ``batch_ratio`` among them."""
     ratios = list(config.batch_ratio) or [1.0] * len(config.data)
-    per_path_ratio = []  # a --data may expand to several LMDBs: they share its ratio
+    per_path_ratio = []
     for path, ratio in zip(config.data, ratios):
         found = find_datasets(path, "train")
         per_path_ratio += [float(ratio) / len(found)] * len(found)
-    sampler = WidthGroupedBatches([len(s) for s in train.samples], per_path_ratio,
-                                  lambda d, i: train.samples[d][i].ratio, config.batch_size, config.seed)
+    return WidthGroupedBatches([len(s) for s in train.samples], per_path_ratio,
+                               lambda d, i: train.samples[d][i].ratio, config.batch_size * world_size, config.seed)
+
+
+def _augment_fn(config: FinetuneConfig, augment: Callable | None) -> Callable | None:
     if augment is None and config.augment != "none":
         from easyocr_ko.augment import AugmentConfig
 
-        augment = AugmentConfig.parse(config.augment)  # callable (gray, rng) -> gray
-
-    start_step, best, elapsed_before = 0, {"accuracy": -1.0, "norm_ED": -1.0}, 0.0
-    partial: dict = {}
-    if resume and (run_dir / "last.pth").is_file():
-        state = load_checkpoint_file(run_dir / "last.pth")
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        if state.get("scaler"):
-            scaler.load_state_dict(state["scaler"])
-        set_rng_state(state["rng"])
-        start_step, best, elapsed_before = state["step"], state["best"], state["elapsed"]
-        partial = state.get("partial_interval") or {}  # saved on a signal between two validations
-        log.truncate_metrics(start_step)
-        log.line(f"resumed from {run_dir / 'last.pth'} at step {start_step}")
-    else:
-        save_config(config, run_dir / "config.yaml")
-        write_lines_atomic([character], run_dir / "character.txt")
-        log.line(f"pretrained: {pretrained.source}; charset {len(character)} characters ({'fixed' if fixed else 'korean_g2 + labels'}"
-                 f"{' + KS X 1001' if config.add_ksx1001 else ''}); Prediction rows copied {init_info['copied_rows']}, "
-                 f"new {init_info['new_rows']}")
-        log.line(f"train: {len(train)} samples from {', '.join(map(str, train_paths))}; skipped {train.skipped or 0}")
-        log.line(f"valid: {len(valid_samples)} samples; characters outside the charset in valid labels: "
-                 f"{describe_chars(valid_unknown) if valid_unknown else 'none'}")
-        log.line(f"device {device}{' (AMP ' + str(amp_dtype).split('.')[-1] + ')' if use_amp else ''}; "
-                 f"batch {config.batch_size}; {config.optim} lr {config.learning_rate}; "
-                 f"{sampler.epoch_steps():.0f} steps per epoch")
-
-    if start_step == 0:  # the pretrained model on this validation set: the baseline fine-tuning must beat
-        val = validate(model, valid, valid_samples, codec, config.imgH, config.batch_size, device, criterion)
-        log.block(0, config.num_iter, None, val, val.accuracy, val.norm_ED, 0.0, config.show_examples)
-        log.truncate_metrics(-1)
-        log.metrics({"step": 0, "train_loss": None, "valid_loss": val.loss, "accuracy": val.accuracy,
-                     "norm_ED": val.norm_ED, "CER": val.CER, "elapsed_s": 0.0, "samples_per_s": None})
-    t0 = time.perf_counter()
-    loss_sum, loss_n = float(partial.get("loss_sum", 0.0)), int(partial.get("loss_n", 0))
-    interval_seen = int(partial.get("seen", 0))
-    model.train()
-    if config.freeze_feature_extraction:
-        model.FeatureExtraction.eval()
-    step = start_step
-    stop = StopOnSignal()
-    with stop:
-        step, last_val, seen, train_seconds = _train_loop(
-            step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion, optimizer,
-            scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log, elapsed_before, t0,
-            loss_sum, loss_n, interval_seen, stop, progress)
-    seconds = time.perf_counter() - t0
-    return _finish(run_dir, config, step, start_step, seconds, seen, train_seconds, train, valid_samples, character,
-                   init_info, best, last_val)
+        return AugmentConfig.parse(config.augment)  # callable (gray, rng) -> gray
+    return augment
 
 
-def _train_loop(step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion,
-                optimizer, scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log,
-                elapsed_before, t0, loss_sum, loss_n, interval_seen, stop, progress=False):
-    """The training steps from ``step`` to ``config.num_iter`` with validation and checkpoints every
-    ``val_interval`` steps; on a SIGINT / SIGTERM (``stop``) save ``last.pth`` at the current step and raise
-    :class:`TrainingStopped`.  Returns (step, last validation, samples seen, training seconds)."""
+def _start_log(run: _Run, train_paths: list[Path], fixed: bool) -> None:
+    """Write config.yaml and character.txt and the run's opening log lines (rank 0)."""
+    config, log, info = run.config, run.log, run.init_info
+    save_config(config, run.run_dir / "config.yaml")
+    write_lines_atomic([run.character], run.run_dir / "character.txt")
+    valid_unknown = outside_charset(run.valid.labels(), run.character)
+    log.line(f"pretrained: {run.pretrained.source}; charset {len(run.character)} characters "
+             f"({'fixed' if fixed else 'korean_g2 + labels'}{' + KS X 1001' if config.add_ksx1001 else ''}); "
+             f"Prediction rows copied {info['copied_rows']}, new {info['new_rows']}")
+    log.line(f"train: {len(run.train)} samples from {', '.join(map(str, train_paths))}; "
+             f"skipped {run.train.skipped or 0}")
+    log.line(f"valid: {len(run.valid_samples)} samples; characters outside the charset in valid labels: "
+             f"{describe_chars(valid_unknown) if valid_unknown else 'none'}")
+    ranks = f"; {run.dist.world_size} processes ({torch.distributed.get_backend()})" if run.dist.active else ""
+    log.line(f"device {run.device}{' (AMP ' + str(run.amp_dtype).split('.')[-1] + ')' if run.use_amp else ''}; "
+             f"batch {config.batch_size}{' per process' if run.dist.active else ''}; {config.optim} lr "
+             f"{config.learning_rate}; {run.sampler.epoch_steps():.0f} steps per epoch{ranks}")
+
+
+def _restore(run: _Run) -> None:
+    """Load ``last.pth``: model, optimizer, scaler, this rank's RNG, step, best values, elapsed time, and the
+    running interval's statistics when it was saved on a signal."""
+    state = load_checkpoint_file(run.run_dir / "last.pth")
+    saved_world = int(state.get("world_size", 1))
+    if saved_world != run.dist.world_size:
+        raise EasyOcrKoError(f"--resume: this run trained with {saved_world} process(es), not "
+                             f"{run.dist.world_size}: resume it with --nproc {saved_world} (the global batch is "
+                             "processes x --batch-size)")
+    run.model.load_state_dict(state["model"])
+    run.optimizer.load_state_dict(state["optimizer"])
+    if state.get("scaler"):
+        run.scaler.load_state_dict(state["scaler"])
+    ranks = state.get("rng_ranks") or [state["rng"]]
+    set_rng_state(ranks[run.dist.rank] if run.dist.rank < len(ranks) else state["rng"])
+    run.start_step, run.best, run.elapsed_before = state["step"], state["best"], state["elapsed"]
+    run.partial = state.get("partial_interval") or {}  # saved on a signal between two validations
+    if run.dist.is_main:
+        run.log.truncate_metrics(run.start_step)
+    run.log.line(f"resumed from {run.run_dir / 'last.pth'} at step {run.start_step}")
+
+
+def _wrap_for_training(run: _Run) -> None:
+    """channels_last weights for the training steps (oneDNN's and cuDNN's fast convolution and max-pool
+    layout: 1.2x on a 2-core CPU, bench/bench_train.py); under torchrun, BatchNorm over all ranks and
+    ``DistributedDataParallel``."""
+    run.model.to(memory_format=torch.channels_last)
+    if run.dist.active:
+        from torch.nn.parallel import DistributedDataParallel
+
+        convert_sync_batchnorm(run.model, run.device)
+        run.net = DistributedDataParallel(run.model, device_ids=[run.device.index] if run.device.type == "cuda"
+                                          else None, broadcast_buffers=False)
+
+
+def _baseline_validation(run: _Run) -> None:
+    """Step 0: the pretrained model on this validation set, the baseline fine-tuning must beat."""
+    if run.dist.is_main:
+        val = _validate(run)
+        run.log.block(0, run.config.num_iter, None, val, val.accuracy, val.norm_ED, 0.0, run.config.show_examples)
+        run.log.truncate_metrics(-1)
+        run.log.metrics({"step": 0, "train_loss": None, "valid_loss": val.loss, "accuracy": val.accuracy,
+                         "norm_ED": val.norm_ED, "CER": val.CER, "elapsed_s": 0.0, "samples_per_s": None})
+    barrier(run.dist)
+
+
+def _validate(run: _Run) -> Validation:
+    """:func:`validate` on the bare model in the layout EasyOCR's Reader uses (contiguous float32 weights),
+    then back to training mode and channels_last."""
+    model, config = run.model, run.config
+    model.to(memory_format=torch.contiguous_format)
+    try:
+        return validate(model, run.valid, run.valid_samples, run.codec, config.imgH, config.batch_size, run.device,
+                        run.criterion)
+    finally:
+        model.to(memory_format=torch.channels_last)
+        model.train()
+        if config.freeze_feature_extraction:
+            model.FeatureExtraction.eval()
+
+
+def _make_batch(run: _Run, step: int) -> PreparedBatch:
+    """This rank's slice of global batch ``step``, decoded, augmented and resized (runs in the prefetch
+    thread)."""
+    config, ctx = run.config, run.dist
+    pairs = run.sampler.batch(step)[ctx.rank * config.batch_size:(ctx.rank + 1) * config.batch_size]
+    samples = [run.train.samples[d][i] for d, i in pairs]
+    return prepare_batch(run.train, samples, config.imgH, run.augment, rng_keys=(config.seed, Streams.AUGMENT, step),
+                         first_pos=ctx.rank * config.batch_size)
+
+
+def collate_for_step(run: _Run, prepared: PreparedBatch, stop: StopOnSignal) -> tuple[torch.Tensor, torch.Tensor,
+                                                                                   torch.Tensor, int]:
+    """Pad this rank's batch to the global batch's width (agreed over ranks with the stop request, in one
+    collective) and move it to the device.  Returns (images, targets, lengths, signal number or 0)."""
+    width = prepared.width(run.config.imgH, run.config.max_width)
+    signum = signal.Signals[stop.signal_name].value if stop.requested else 0
+    width, signum = (int(v) for v in all_max(run.dist, [width, signum]))
+    images, targets, lengths, _ = collate_batch(prepared, run.codec, run.config.imgH, width)
+    images = images.to(run.device).contiguous(memory_format=torch.channels_last)
+    return images, targets, lengths, signum
+
+
+def _train_step(run: _Run, step: int, images: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor) -> float:
+    """One optimizer step (forward under autocast, CTC loss in float32, backward, gradient clipping).
+    Returns the batch loss averaged over ranks."""
+    config = run.config
+    with torch.autocast(device_type=run.device.type, dtype=run.amp_dtype, enabled=run.use_amp):
+        logits = run.net(images, None)
+    loss = ctc_loss(logits, targets, lengths, run.criterion)
+    if config.schedule != "constant" or config.warmup_steps:
+        for group in run.optimizer.param_groups:
+            group["lr"] = config.lr_at(step)
+    run.optimizer.zero_grad(set_to_none=True)
+    run.scaler.scale(loss).backward()
+    run.scaler.unscale_(run.optimizer)
+    torch.nn.utils.clip_grad_norm_(run.params, config.grad_clip, foreach=True)
+    run.scaler.step(run.optimizer)
+    run.scaler.update()
+    return all_mean(run.dist, loss)
+
+
+def _train_loop(run: _Run, stop: StopOnSignal, progress: bool) -> tuple[int, Validation | None, int, float]:
+    """The steps from ``run.start_step`` to ``num_iter`` with validation and checkpoints every ``val_interval``
+    steps, the next batch made in a background thread; on SIGINT / SIGTERM (of any rank) save ``last.pth`` at
+    the step reached and raise :class:`TrainingStopped`.  Returns (step, last validation, samples seen,
+    training seconds)."""
     from tqdm import tqdm
 
-    seen, train_seconds = 0, 0.0  # samples and time of training steps only (no validation), for samples/s
-    interval_start = time.perf_counter()
-    last_val: Validation | None = None
+    config = run.config
+    step, seen, train_seconds, last_val = run.start_step, 0, 0.0, None
+    interval = _Interval(float(run.partial.get("loss_sum", 0.0)), int(run.partial.get("loss_n", 0)),
+                         int(run.partial.get("seen", 0)))
+    global_batch = config.batch_size * run.dist.world_size
     bar = tqdm(total=config.num_iter, initial=step, unit="step", desc="finetune", file=sys.stderr,
-               disable=not progress, dynamic_ncols=True)
-    try:
-        return _steps(step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion,
-                      optimizer, scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log,
-                      elapsed_before, t0, loss_sum, loss_n, interval_seen, stop, bar, seen, train_seconds,
-                      interval_start, last_val)
-    finally:
-        bar.close()
-
-
-def _steps(step, config, model, train, sampler, codec, augment, device, amp_dtype, use_amp, criterion, optimizer,
-           scaler, params, valid, valid_samples, character, pretrained, best, run_dir, log, elapsed_before, t0,
-           loss_sum, loss_n, interval_seen, stop, bar, seen, train_seconds, interval_start, last_val):
-    while step < config.num_iter:
-        batch = [train.samples[d][i] for d, i in sampler.batch(step)]
-        images, targets, lengths, _ = make_batch(train, batch, codec, config.imgH, config.max_width, augment,
-                                                 rng_keys=(config.seed, 3, step))
-        images = images.to(device)
-        with torch.autocast(device_type=device.type, dtype=amp_dtype, enabled=use_amp):
-            logits = model(images, None)
-        loss = ctc_loss(logits, targets, lengths, criterion)
-        if config.schedule != "constant" or config.warmup_steps:
-            for group in optimizer.param_groups:
-                group["lr"] = config.lr_at(step)
-        optimizer.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
-        scaler.unscale_(optimizer)
-        torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
-        scaler.step(optimizer)
-        scaler.update()
-        loss_sum += float(loss.detach())
-        loss_n += 1
-        seen += len(batch)
-        interval_seen += len(batch)
-        step += 1
-        if not bar.disable:
-            rate = interval_seen / max(time.perf_counter() - interval_start, 1e-9)
-            to_val = min(-step % config.val_interval, config.num_iter - step)  # 0: validating after this step
-            bar.set_postfix_str(f"loss {loss_sum / loss_n:.4f}, {rate:.1f} samples/s, next validation in "
-                                f"{to_val} steps (~{to_val * config.batch_size / rate:.0f} s)", refresh=False)
-            bar.update(1)
-        if step % config.val_interval == 0 or step == config.num_iter:
-            interval_seconds = time.perf_counter() - interval_start
-            train_seconds += interval_seconds
-            elapsed = elapsed_before + time.perf_counter() - t0
-            val = validate(model, valid, valid_samples, codec, config.imgH, config.batch_size, device, criterion)
-            model.train()
-            if config.freeze_feature_extraction:
-                model.FeatureExtraction.eval()
-            record = {"step": step, "train_loss": loss_sum / max(loss_n, 1), "valid_loss": val.loss,
-                      "accuracy": val.accuracy, "norm_ED": val.norm_ED, "CER": val.CER,
-                      "elapsed_s": round(elapsed, 1), "lr": optimizer.param_groups[0]["lr"],
-                      "samples_per_s": round(interval_seen / max(interval_seconds, 1e-9), 2)}
-            if val.accuracy > best["accuracy"]:
-                best["accuracy"] = val.accuracy
-                save_atomic(_model_checkpoint(model, character, config, pretrained.network_params, step, best, record),
-                            run_dir / "best_accuracy.pth")
-            if val.norm_ED > best["norm_ED"]:
-                best["norm_ED"] = val.norm_ED
-                save_atomic(_model_checkpoint(model, character, config, pretrained.network_params, step, best, record),
-                            run_dir / "best_norm_ED.pth")
-            last = _model_checkpoint(model, character, config, pretrained.network_params, step, best, record)
-            last.update(optimizer=optimizer.state_dict(), scaler=scaler.state_dict(), rng=rng_state(),
-                        elapsed=elapsed)
-            save_atomic(last, run_dir / "last.pth")
-            record.update(best_accuracy=best["accuracy"], best_norm_ED=best["norm_ED"])
-            bar.clear()
-            log.block(step, config.num_iter, record["train_loss"], val, best["accuracy"], best["norm_ED"], elapsed,
-                      config.show_examples)
-            log.metrics(record)
-            loss_sum, loss_n = 0.0, 0
-            last_val = val
-            interval_seen, interval_start = 0, time.perf_counter()
-            if stop.requested:
-                log.line(f"stopped by {stop.signal_name} at step {step} (last.pth saved); continue with: "
-                         f"easyocr-ko finetune --resume {run_dir}")
-                raise TrainingStopped(stop.signal_name)
-        elif stop.requested:
-            elapsed = elapsed_before + time.perf_counter() - t0
-            last = _model_checkpoint(model, character, config, pretrained.network_params, step, best, None)
-            last.update(optimizer=optimizer.state_dict(), scaler=scaler.state_dict(), rng=rng_state(),
-                        elapsed=elapsed,
-                        partial_interval={"loss_sum": loss_sum, "loss_n": loss_n, "seen": interval_seen})
-            save_atomic(last, run_dir / "last.pth")
-            bar.clear()
-            log.line(f"stopped by {stop.signal_name} at step {step}: saved last.pth; continue with: "
-                     f"easyocr-ko finetune --resume {run_dir}")
-            raise TrainingStopped(stop.signal_name)
+               disable=not (progress and run.dist.is_main), dynamic_ncols=True)
+    run.model.train()
+    if config.freeze_feature_extraction:
+        run.model.FeatureExtraction.eval()
+    with bar, BatchPrefetcher(lambda k: _make_batch(run, k), config.num_iter) as batches:
+        while step < config.num_iter:
+            images, targets, lengths, signum = collate_for_step(run, batches.get(step), stop)
+            interval.loss_sum += _train_step(run, step, images, targets, lengths)
+            interval.loss_n += 1
+            interval.seen += global_batch
+            seen += global_batch
+            step += 1
+            _show_progress(bar, interval, step, config)
+            if step % config.val_interval == 0 or step == config.num_iter:
+                train_seconds += time.perf_counter() - interval.start
+                bar.clear()
+                last_val = _validate_and_save(run, step, interval)
+                interval = _Interval()
+            elif signum or (not run.dist.active and stop.requested):
+                bar.clear()
+                _save_last(run, step, None, interval.saved())
+            else:
+                continue
+            if signum or stop.requested:
+                name = stop.signal_name or signal.Signals(signum).name
+                run.log.line(f"stopped by {name} at step {step}: saved last.pth; continue with: "
+                             f"easyocr-ko finetune --resume {run.run_dir}")
+                raise TrainingStopped(name)
     return step, last_val, seen, train_seconds
 
 
-def _finish(run_dir, config, step, start_step, seconds, seen, train_seconds, train, valid_samples, character,
-            init_info, best, last_val) -> dict:
-    """Export the run's trio and build finetune's summary dict."""
+def _show_progress(bar: Any, interval: _Interval, step: int, config: FinetuneConfig) -> None:
+    if bar.disable:
+        return
+    rate = interval.seen / max(time.perf_counter() - interval.start, 1e-9)
+    to_val = min(-step % config.val_interval, config.num_iter - step)  # 0: validating after this step
+    bar.set_postfix_str(f"loss {interval.loss_sum / interval.loss_n:.4f}, {rate:.1f} samples/s, next validation "
+                        f"in {to_val} steps (~{to_val * config.batch_size / rate:.0f} s)", refresh=False)
+    bar.update(1)
+
+
+def _validate_and_save(run: _Run, step: int, interval: _Interval) -> Validation | None:
+    """Validate on rank 0, write best_accuracy / best_norm_ED when improved and last.pth, log the block and the
+    metrics record; the other ranks wait.  Returns the validation (``None`` on other ranks)."""
+    seconds = time.perf_counter() - interval.start
+    val = None
+    if run.dist.is_main:
+        val = _validate(run)
+        record = {"step": step, "train_loss": interval.loss_sum / max(interval.loss_n, 1), "valid_loss": val.loss,
+                  "accuracy": val.accuracy, "norm_ED": val.norm_ED, "CER": val.CER,
+                  "elapsed_s": round(run.elapsed(), 1), "lr": run.optimizer.param_groups[0]["lr"],
+                  "samples_per_s": round(interval.seen / max(seconds, 1e-9), 2)}
+        for metric, name in (("accuracy", "best_accuracy.pth"), ("norm_ED", "best_norm_ED.pth")):
+            if getattr(val, metric) > run.best[metric]:
+                run.best[metric] = getattr(val, metric)
+                save_atomic(_model_checkpoint(run, step, record), run.run_dir / name)
+    _save_last(run, step, record if run.dist.is_main else None, None)
+    if run.dist.is_main:
+        record.update(best_accuracy=run.best["accuracy"], best_norm_ED=run.best["norm_ED"])
+        run.log.block(step, run.config.num_iter, record["train_loss"], val, run.best["accuracy"],
+                      run.best["norm_ED"], record["elapsed_s"], run.config.show_examples)
+        run.log.metrics(record)
+    barrier(run.dist)
+    return val
+
+
+def _save_last(run: _Run, step: int, record: dict | None, partial: dict | None) -> None:
+    """Write last.pth (rank 0) with everything an exact ``--resume`` needs: model, optimizer, scaler, every
+    rank's RNG state, step, best values, elapsed time and, between validations, the interval's statistics.
+    Every rank must call it (the RNG states are gathered)."""
+    rngs = gather_objects(run.dist, rng_state())
+    if not run.dist.is_main:
+        return
+    last = _model_checkpoint(run, step, record)
+    last.update(optimizer=run.optimizer.state_dict(), scaler=run.scaler.state_dict(), rng=rngs[0],
+                elapsed=run.elapsed(), world_size=run.dist.world_size)
+    if run.dist.active:
+        last["rng_ranks"] = rngs
+    if partial is not None:
+        last["partial_interval"] = partial
+    save_atomic(last, run.run_dir / "last.pth")
+
+
+def _finish(run: _Run, step: int, seconds: float, seen: int, train_seconds: float,
+            last_val: Validation | None) -> dict:
+    """Export the run's trio (rank 0) and build finetune's summary dict."""
     from easyocr_ko.export import export_run
 
-    exported = export_run(run_dir, model_dir=run_dir / "export" / "model",
-                          network_dir=run_dir / "export" / "user_network", name=config.export_name,
-                          overwrite=True)  # the run's own export, renewed by --resume
-    return {"steps": step, "resumed_from": start_step, "seconds": round(seconds, 1),
+    exported: dict = {}
+    if run.dist.is_main:
+        exported = export_run(run.run_dir, model_dir=run.run_dir / "export" / "model",
+                              network_dir=run.run_dir / "export" / "user_network", name=run.config.export_name,
+                              overwrite=True)  # the run's own export, renewed by --resume
+    return {"steps": step, "resumed_from": run.start_step, "seconds": round(seconds, 1),
             "samples_per_s": round(seen / train_seconds, 2) if train_seconds > 0 and seen else None,
-            "train_samples": len(train), "valid_samples": len(valid_samples), "charset": len(character),
-            "copied_rows": init_info["copied_rows"], "best": best,
+            "train_samples": len(run.train), "valid_samples": len(run.valid_samples), "charset": len(run.character),
+            "copied_rows": run.init_info["copied_rows"], "best": run.best, "world_size": run.dist.world_size,
             "last": {"accuracy": last_val.accuracy, "norm_ED": last_val.norm_ED, "CER": last_val.CER} if last_val else None,
             "export": {k: str(v) for k, v in exported.items()}}

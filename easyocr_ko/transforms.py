@@ -100,15 +100,33 @@ def align_collate(images: Sequence[np.ndarray], imgH: int, imgW: int, adjust_con
     Returns:
         float32 (N, 1, imgH, imgW) in [-1, 1], each image right-padded by repeating its last column.
     """
-    out = torch.empty((len(images), 1, imgH, imgW), dtype=torch.float32)
-    for k, img in enumerate(images):
-        if adjust_contrast > 0:
-            img = adjust_contrast_grey(img, target=adjust_contrast)
-        h, w = img.shape
-        resized_w = min(math.ceil(imgH * (w / float(h))), imgW)
-        pil = Image.fromarray(img, "L").resize((resized_w, imgH), Image.BICUBIC)
-        tensor = torch.from_numpy(np.asarray(pil, dtype=np.uint8).copy()).float().div(255)
-        tensor = tensor.sub(0.5).div(0.5)
+    rows = [normalized_row(img, imgH, imgW, adjust_contrast) for img in images]
+    return pad_rows(rows, imgH, imgW)
+
+
+def normalized_row(img: np.ndarray, imgH: int, imgW: int | None = None, adjust_contrast: float = 0.0) -> torch.Tensor:
+    """One image of :func:`align_collate` before padding: BICUBIC-resized to height ``imgH`` and width
+    ``min(ceil(imgH * w / h), imgW)`` (no cap when ``imgW`` is None), scaled to [-1, 1].
+
+    Returns:
+        float32 (imgH, width).
+    """
+    if adjust_contrast > 0:
+        img = adjust_contrast_grey(img, target=adjust_contrast)
+    h, w = img.shape
+    resized_w = math.ceil(imgH * (w / float(h)))
+    if imgW is not None:
+        resized_w = min(resized_w, imgW)
+    pil = Image.fromarray(img, "L").resize((resized_w, imgH), Image.BICUBIC)
+    return torch.from_numpy(np.asarray(pil, dtype=np.uint8).copy()).float().div(255).sub(0.5).div(0.5)
+
+
+def pad_rows(rows: Sequence[torch.Tensor], imgH: int, imgW: int) -> torch.Tensor:
+    """Stack rows of :func:`normalized_row` (each at most ``imgW`` wide) into float32 (N, 1, imgH, imgW), each
+    right-padded by repeating its last column (EasyOCR's ``NormalizePAD``)."""
+    out = torch.empty((len(rows), 1, imgH, imgW), dtype=torch.float32)
+    for k, tensor in enumerate(rows):
+        resized_w = tensor.shape[1]
         out[k, 0, :, :resized_w] = tensor
         if resized_w < imgW:
             out[k, 0, :, resized_w:] = tensor[:, resized_w - 1 : resized_w].expand(imgH, imgW - resized_w)

@@ -171,22 +171,22 @@ def test_cli_finetune_and_resume(data, init, tmp_path):
 
 
 def _signal_at_batch(monkeypatch, n: int, signum) -> None:
-    """Send ``signum`` to this process while the ``n``-th training batch is being made (as a user's Ctrl-C or a
-    scheduler's SIGTERM arrives mid-step)."""
+    """Send ``signum`` to this process while the ``n``-th training batch is being made ready for its step (as a
+    user's Ctrl-C or a scheduler's SIGTERM arrives mid-step)."""
     import os
 
     import easyocr_ko.train as train_mod
 
-    real = train_mod.make_batch
+    real = train_mod.collate_for_step
     calls = {"n": 0}
 
-    def make_batch(*a, **k):
+    def collate_for_step(*a, **k):
         calls["n"] += 1
         if calls["n"] == n:
             os.kill(os.getpid(), signum)
         return real(*a, **k)
 
-    monkeypatch.setattr(train_mod, "make_batch", make_batch)
+    monkeypatch.setattr(train_mod, "collate_for_step", collate_for_step)
 
 
 @pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
