@@ -1,4 +1,4 @@
-"""Speed of easyocr_ko.augment per transform and per preset, and contact sheets to look at.
+"""Speed of easyocr_ko.synth.augment per transform and per preset, and contact sheets to look at.
 
 Usage::
 
@@ -8,7 +8,7 @@ Usage::
         # also writes /tmp/augment_sheet.png (presets x words, 4 draws each) and
         # /tmp/augment_sheet_transforms.png (each transform alone, at the 'full' preset's strength)
 
-Inputs are rendered once with :func:`easyocr_ko.augment.render_jittered` from shipped handwriting fonts and
+Inputs are rendered once with :func:`easyocr_ko.synth.augment.render_jittered` from shipped handwriting fonts and
 words of the shipped dictionary, then padded or cropped (white) to a width drawn in [100, 400] px, so
 timings do not depend on the word.  Timings are wall-clock (``time.perf_counter``) over the whole set,
 reported as ms per image, best of ``--repeat`` passes (the machine is shared: other processes only add
@@ -26,8 +26,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from easyocr_ko import augment as A
-from easyocr_ko.fonts import load_font, read_manifest
+from easyocr_ko.synth import augment as A
+from easyocr_ko.synth.fonts import load_font, read_manifest
 from easyocr_ko.resources import default_dictionary, fonts_dir
 
 SHEET_WORDS = ("손글씨", "안녕하세요", "프로젝트 마감", "버스 정류장", "했다", "3월 14일")

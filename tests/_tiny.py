@@ -7,9 +7,9 @@ from pathlib import Path
 import torch
 from PIL import Image, ImageDraw, ImageFont
 
-from easyocr_ko.lmdb_dataset import write_lmdb
-from easyocr_ko.model import build_model
-from easyocr_ko.pretrained import CHECKPOINT_FORMAT
+from easyocr_ko.datasets.dtrb import write_lmdb
+from easyocr_ko.recognizer.model import build_model
+from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT
 
 FONT = Path(__file__).resolve().parent.parent / "fonts" / "Bandal.ttf"
 WORDS = ["가나", "나다", "다라", "라마", "마바", "바사", "사아", "아자", "가다", "나라", "다마", "라바", "마사", "바아",

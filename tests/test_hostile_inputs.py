@@ -27,11 +27,11 @@ import torch
 import yaml
 from click.testing import CliRunner, Result
 
-from easyocr_ko import synth
+from easyocr_ko.synth import generate as synth
 from easyocr_ko.cli import main
 from easyocr_ko.config import GenConfig
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.lmdb_dataset import LmdbDataset, decode_gray, write_lmdb
+from easyocr_ko.datasets.dtrb import LmdbDataset, decode_gray, write_lmdb
 
 from _tiny import WORDS, make_dataset, render_png, tiny_checkpoint
 from conftest import TINY_WORDS
@@ -107,7 +107,7 @@ def ckpt(tmp_path_factory) -> Path:
 @pytest.fixture
 def trio(tmp_path: Path) -> Path:
     """A freshly exported tiny trio ``TRIO`` in ``tmp_path/trio/{model,user_network}``; returns ``tmp_path/trio``."""
-    from easyocr_ko.export import export_checkpoint
+    from easyocr_ko.trio.export import export_checkpoint
 
     source = tiny_checkpoint(tmp_path / "tiny64.pth", imgH=64)
     folder = tmp_path / "trio"
@@ -145,8 +145,8 @@ def test_d01_read_refuses_pickle_pth(tmp_path: Path, trio: Path) -> None:
 
 def test_d01_eval_and_install_model_refuse_pickle_pth(tmp_path: Path, trio: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from easyocr_ko.evaluate import resolve_model
-    from easyocr_ko.export import install_bundled
+    from easyocr_ko.evaluation.evaluate import resolve_model
+    from easyocr_ko.trio.export import install_bundled
 
     marker = tmp_path / "code_ran"
     _malicious_trio(trio, marker)
@@ -198,9 +198,9 @@ def _dataset_with_a_corrupt_image(root: Path) -> Path:
 
 def test_d03_corrupt_png_body_is_skipped_and_counted_by_finetune_and_eval(tmp_path: Path, ckpt: Path) -> None:
     from easyocr_ko.config import FinetuneConfig
-    from easyocr_ko.data import RecognitionData
-    from easyocr_ko.evaluate import load_eval_set
-    from easyocr_ko.train import finetune
+    from easyocr_ko.datasets.batches import RecognitionData
+    from easyocr_ko.evaluation.evaluate import load_eval_set
+    from easyocr_ko.training.finetune import finetune
 
     root = _dataset_with_a_corrupt_image(tmp_path / "data")
     scanned = RecognitionData([root / "lmdb" / "train"])
@@ -237,7 +237,7 @@ def _trio_bytes(model_dir: Path, network_dir: Path) -> dict[str, bytes]:
 
 def test_d05_export_failure_leaves_the_old_trio_whole(tmp_path: Path, ckpt: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from easyocr_ko import export
+    from easyocr_ko.trio import export
 
     m, n = tmp_path / "m", tmp_path / "n"
     export.export_checkpoint(ckpt, m, n, name=TRIO)
@@ -277,7 +277,7 @@ def test_d06_eval_output_naming_a_file_fails_before_reading(tmp_path: Path, data
     def no_work(*_args, **_kwargs):
         raise AssertionError("the evaluation ran although its output cannot be written")
 
-    monkeypatch.setattr("easyocr_ko.evaluate.predict", no_work)
+    monkeypatch.setattr("easyocr_ko.evaluation.evaluate.predict", no_work)
     existing = tmp_path / "results.txt"
     existing.write_text("mine", encoding="utf-8")
     for output in (existing, existing / "sub"):
@@ -291,7 +291,7 @@ def test_d06_eval_output_naming_a_file_fails_before_reading(tmp_path: Path, data
 def test_d07_aihub_overflowing_bbox_is_a_counted_problem(tmp_path: Path) -> None:
     import cv2
 
-    from easyocr_ko.importers import ImportConfig, parse_box, run_import
+    from easyocr_ko.datasets.importers import ImportConfig, parse_box, run_import
 
     src = tmp_path / "src"
     (src / "images").mkdir(parents=True)
@@ -353,8 +353,8 @@ def test_d08_truncated_data_mdb_is_one_line_not_sigbus(tmp_path: Path, ckpt: Pat
 # ---------------------------------------------------------------- 9. a killed `easyocr-ko lmdb` leaves a hidden LMDB
 
 def test_d09_hidden_partial_lmdb_is_ignored_and_cleaned(tmp_path: Path, ckpt: Path) -> None:
-    from easyocr_ko.data import find_datasets
-    from easyocr_ko.lmdb_dataset import folder_to_lmdb
+    from easyocr_ko.datasets.batches import find_datasets
+    from easyocr_ko.datasets.dtrb import folder_to_lmdb
 
     parent = tmp_path / "parent"
     write_lmdb(((render_png(w), w) for w in WORDS[:4]), parent / "good")
@@ -476,7 +476,7 @@ def _damaged_copy(font: Path, dest: Path) -> Path:
 
 def test_d12_damaged_font_is_left_out_by_name(tmp_path: Path, bandal: Path, bangwool: Path,
                                               tiny_dict: Path) -> None:
-    from easyocr_ko.fonts import inspect_fonts
+    from easyocr_ko.synth.fonts import inspect_fonts
 
     damaged = _damaged_copy(bandal, tmp_path / "Damaged.ttf")
     out = tmp_path / "out"
@@ -498,9 +498,9 @@ def test_d12_damaged_font_is_left_out_by_name(tmp_path: Path, bandal: Path, bang
 # ---------------------------------------------------------------- 13. an image over OpenCV's pixel limit
 
 def test_d13_image_over_opencv_pixel_limit_is_one_line(tmp_path: Path, ckpt: Path, trio: Path) -> None:
-    from easyocr_ko.reader import read_image
+    from easyocr_ko.trio.reader import read_image
 
-    from easyocr_ko.importers import load_image
+    from easyocr_ko.datasets.importers import load_image
 
     huge = tmp_path / "huge.png"
     huge.write_bytes(_huge_png())
@@ -532,7 +532,7 @@ def test_d14_read_checks_the_trio(tmp_path: Path, trio: Path) -> None:
 
 @pytest.mark.parametrize("name", ["json", "os", "torch", "yaml"])
 def test_d15_export_refuses_names_of_importable_modules(tmp_path: Path, ckpt: Path, name: str) -> None:
-    from easyocr_ko.export import install_bundled
+    from easyocr_ko.trio.export import install_bundled
 
     result = _run("export", ckpt, "--model-dir", tmp_path / "m", "--network-dir", tmp_path / "n", "--name", name)
     _assert_one_line_error(result, f"--name {name!r}", "importable")
@@ -544,7 +544,7 @@ def test_d15_export_refuses_names_of_importable_modules(tmp_path: Path, ckpt: Pa
 # ---------------------------------------------------------------- 16. a data.mdb that is not an LMDB
 
 def test_d16_data_mdb_that_is_not_an_lmdb_is_one_line(tmp_path: Path, ckpt: Path) -> None:
-    from easyocr_ko.data import RecognitionData
+    from easyocr_ko.datasets.batches import RecognitionData
 
     fake = tmp_path / "fake"
     fake.mkdir()

@@ -1,0 +1,282 @@
+"""Decoding and recognition exactly as ``easyocr.Reader`` does it (easyocr/recognition.py, easyocr.py 1.7.2).
+
+* probabilities (``recognizer_predict``): softmax over classes in torch, then in numpy float32 the classes of
+  ``ignore_idx`` are zeroed and every step is renormalised to sum 1.  ``Reader`` ignores the characters of
+  the model that are not in its allow-list (see :func:`reader_ignore_idx`); for a custom model whose yaml
+  has a ``character_list`` and no ``symbols`` nothing is ignored;
+* text: greedy CTC path (argmax per step), repeats collapsed, blanks dropped;
+* confidence: ``custom_mean`` of the max probabilities of the non-blank steps,
+  ``prod(p) ** (2 / sqrt(n))`` (0 when every step is blank);
+* two passes (``get_text``): boxes read with confidence below ``contrast_ths`` (0.1) are read again after
+  ``adjust_contrast_grey(target=adjust_contrast)`` (0.5) and the more confident reading is kept (the first
+  one only when it is strictly more confident);
+* model: on CPU ``Reader`` applies ``torch.quantization.quantize_dynamic(model, dtype=torch.qint8)`` unless
+  ``quantize=False`` (:func:`quantize_like_reader`).  Dynamic quantization scales activations by the range
+  of the whole batch, so a quantized model gives Reader's numbers only when every crop is its own batch, as
+  the CPU ``Reader.recognize`` reads them (:func:`recognize`).  A float model gives the same strings when
+  crops of the same padded width are batched (:func:`read_batch`), up to float rounding.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from easyocr_ko.charset import CTCCodec
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.recognizer.transforms import align_collate, batch_width, resize_to_height
+
+#: ``Reader.setLanguageList``'s allow-list symbols when a model gives neither ``symbols`` nor ``character_list``.
+READER_DEFAULT_SYMBOLS = "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ "
+
+
+def custom_mean(probs: np.ndarray) -> float:
+    """EasyOCR's confidence: ``prod(probs) ** (2 / sqrt(len(probs)))``, in [0, 1]."""
+    return float(probs.prod() ** (2.0 / np.sqrt(len(probs))))
+
+
+# ---------------------------------------------------------------- the allow-list (Reader.setLanguageList)
+
+@lru_cache(maxsize=None)
+def language_characters(lang: str) -> frozenset:
+    """The characters of ``easyocr/character/<lang>_char.txt`` (one entry a line, UTF-8 with BOM allowed).
+
+    Raises:
+        EasyOcrKoError: EasyOCR has no character file for ``lang``.
+    """
+    import easyocr
+
+    path = Path(easyocr.__file__).resolve().parent / "character" / f"{lang}_char.txt"
+    if not path.is_file():
+        raise EasyOcrKoError(f"unknown language code {lang!r}: EasyOCR has no character/{lang}_char.txt")
+    return frozenset("".join(path.read_text(encoding="utf-8-sig").splitlines()))
+
+
+def reader_allowed_characters(lang_list: Iterable[str], symbols: str | None) -> frozenset:
+    """``Reader.lang_char``: the characters of the requested languages' files plus the model's ``symbols``
+    (built-in models: ``easyocr.config``; custom: the yaml's ``symbols``, else its ``character_list``); with
+    neither, Reader's default punctuation and digits (:data:`READER_DEFAULT_SYMBOLS`)."""
+    allowed: set[str] = set()
+    for lang in lang_list:
+        allowed |= language_characters(lang)
+    return frozenset(allowed | set(symbols if symbols else READER_DEFAULT_SYMBOLS))
+
+
+def reader_ignore_idx(character: str, lang_list: Iterable[str], symbols: str | None) -> list[int]:
+    """Classes ``Reader.recognize`` zeroes without an allowlist/blocklist: those of the characters of
+    ``character`` outside :func:`reader_allowed_characters`, as class indices (``character.index(c) + 1``),
+    ascending.
+
+    >>> reader_ignore_idx("ab가", ["ko"], None)  # ko_char.txt has no Latin letters
+    [1, 2]
+    """
+    allowed = reader_allowed_characters(lang_list, symbols)
+    return sorted(i + 1 for i, c in enumerate(character) if c not in allowed)
+
+
+# ---------------------------------------------------------------- decoding (recognizer_predict)
+
+def reader_probabilities(logits: torch.Tensor, ignore_idx: Sequence[int] = ()) -> np.ndarray:
+    """Per-step class probabilities exactly as ``recognizer_predict`` computes them.
+
+    Args:
+        logits: float (N, T, num_class), class 0 = CTC blank.
+        ignore_idx: classes to zero before renormalising (:func:`reader_ignore_idx`).
+
+    Returns:
+        float32 (N, T, num_class), every step summing to 1 (up to float rounding).
+    """
+    prob = F.softmax(logits.float(), dim=2).cpu().detach().numpy()
+    if len(ignore_idx):
+        prob[:, :, list(ignore_idx)] = 0.0
+    norm = prob.sum(axis=2)
+    return prob / np.expand_dims(norm, axis=-1)
+
+
+def probabilities(logits: torch.Tensor, ignore_idx: Sequence[int] = ()) -> torch.Tensor:
+    """:func:`reader_probabilities` as a float32 tensor (N, T, C)."""
+    return torch.from_numpy(reader_probabilities(logits, ignore_idx))
+
+
+def _decode_prob(prob: np.ndarray, codec: CTCCodec) -> list[tuple[str, float]]:
+    # Text from torch's max over the float32 tensor, confidence from numpy's max/argmax: as recognizer_predict.
+    _, index = torch.from_numpy(prob).max(2)
+    texts = codec.decode_greedy(index)
+    values, indices = prob.max(axis=2), prob.argmax(axis=2)
+    out = []
+    for text, v, i in zip(texts, values, indices):
+        steps = v[i != 0]
+        out.append((text, custom_mean(steps if len(steps) else np.array([0]))))
+    return out
+
+
+def decode(logits: torch.Tensor, codec: CTCCodec, ignore_idx: Sequence[int] = ()) -> list[tuple[str, float]]:
+    """Greedy-decode logits (N, T, num_class) into ``(text, confidence)`` pairs, as Reader (confidence in
+    [0, 1])."""
+    return _decode_prob(reader_probabilities(logits, ignore_idx), codec)
+
+
+@dataclass
+class Candidate:
+    """One position of a greedy path with its ``n`` best characters: (character, probability), best first;
+    ``''`` stands for the CTC blank."""
+
+    step: int
+    options: list[tuple[str, float]]
+
+
+def top_n(logits: torch.Tensor, codec: CTCCodec, n: int = 5, ignore_idx: Sequence[int] = ()) -> list[list[Candidate]]:
+    """Top-``n`` candidates at each position where the greedy path emits a character.
+
+    Args:
+        logits: (N, T, num_class).
+        codec: the model's codec.
+        n: candidates per position (>= 1).
+        ignore_idx: classes Reader ignores (their probability is 0, so they are never candidates).
+
+    Returns:
+        Per image, one :class:`Candidate` per emitted character (steps where the argmax is a new non-blank
+        class), like the single-character ``predict(n)`` of KoOCR but for every position of a line.  The best
+        options, joined, give the greedy text; probabilities are Reader's renormalised ones, in [0, 1];
+        options of probability 0 (ignored classes, float underflow) are left out.
+    """
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    prob = probabilities(logits, ignore_idx)
+    best = prob.max(dim=2)[1]
+    k = min(n, prob.shape[2])
+    top_p, top_i = prob.topk(k, dim=2)
+    out = []
+    for b in range(prob.shape[0]):
+        cands, prev = [], -1
+        for t, cls in enumerate(best[b].tolist()):
+            if cls != 0 and cls != prev:
+                opts = [(codec.character[c - 1] if c else "", float(p))
+                        for c, p in zip(top_i[b, t].tolist(), top_p[b, t].tolist()) if p > 0]
+                cands.append(Candidate(t, opts))
+            prev = cls
+        out.append(cands)
+    return out
+
+
+# ---------------------------------------------------------------- the model as Reader holds it
+
+def quantize_like_reader(model: torch.nn.Module) -> torch.nn.Module:
+    """A copy of ``model`` with Reader's CPU quantization: ``torch.quantization.quantize_dynamic(model,
+    dtype=torch.qint8)`` (Linear and LSTM weights int8, activations quantized per batch).  As in
+    ``easyocr.recognition.get_recognizer``, a model that cannot be quantized stays float."""
+    model = copy.deepcopy(model).eval()
+    try:
+        torch.quantization.quantize_dynamic(model, dtype=torch.qint8, inplace=True)
+    except Exception:  # Reader swallows quantization failures the same way
+        pass
+    return model
+
+
+@dataclass
+class Reading:
+    """One crop's result.
+
+    Attributes:
+        text: the greedy CTC string.
+        confidence: Reader's confidence, in [0, 1].
+        contrast_pass: the kept reading is the second, contrast-adjusted one.
+        logits: float32 (T, num_class) of the kept pass, only when asked for.
+    """
+
+    text: str
+    confidence: float
+    contrast_pass: bool = False
+    logits: torch.Tensor | None = None
+
+
+def _forward(model: torch.nn.Module, images: torch.Tensor, device: str | torch.device) -> torch.Tensor:
+    # Reader passes a dummy text tensor of batch_max_length + 1 zeros (batch_max_length = int(imgW / 10)).
+    text = torch.zeros(images.shape[0], int(images.shape[3] / 10) + 1, dtype=torch.long, device=device)
+    return model(images.to(device), text).float().cpu()
+
+
+@torch.no_grad()
+def read_batch(
+    model: torch.nn.Module,
+    codec: CTCCodec,
+    crops: Sequence[np.ndarray],
+    imgH: int = 64,
+    ignore_idx: Sequence[int] = (),
+    contrast_ths: float = 0.1,
+    adjust_contrast: float = 0.5,
+    device: str | torch.device = "cpu",
+    keep_logits: bool = False,
+) -> list[Reading]:
+    """Read crops as ONE batch, as Reader's ``get_text`` does for a list of boxes: padded to the width of
+    the widest (``ceil(max ratio) * imgH``), greedy decoding, then a second pass over the low-confidence
+    crops with contrast adjustment.
+
+    Reading crops of different padded widths in one batch pads them all to the widest: that is what Reader
+    does for such a batch, but not what it does for a crop read alone; batch only crops of one width class
+    (:func:`easyocr_ko.datasets.batches.eval_batches`) to get the single-crop results.
+
+    Args:
+        model: recognizer in eval mode (float, or quantized with :func:`quantize_like_reader`).
+        codec: its codec.
+        crops: uint8 (H, W) greyscale crops, at least one.
+        imgH: model input height in px.
+        ignore_idx: classes Reader ignores (:func:`reader_ignore_idx`).
+        contrast_ths / adjust_contrast: Reader's second-pass threshold and contrast target.
+        device: where the model is.
+        keep_logits: return each kept pass's logits (T, num_class).
+
+    Returns:
+        One :class:`Reading` per crop, in order.
+    """
+    model.eval()
+    resized, ratios = zip(*(resize_to_height(c, imgH) for c in crops))
+    width = batch_width(ratios, imgH)
+    logits = _forward(model, align_collate(resized, imgH, width), device)
+    first = decode(logits, codec, ignore_idx)
+    out = [Reading(t, c, False, logits[k] if keep_logits else None) for k, (t, c) in enumerate(first)]
+    low = [k for k, (_, c) in enumerate(first) if c < contrast_ths]
+    if low:
+        logits2 = _forward(model, align_collate([resized[k] for k in low], imgH, width, adjust_contrast), device)
+        for j, (k, (text, conf)) in enumerate(zip(low, decode(logits2, codec, ignore_idx))):
+            if not out[k].confidence > conf:
+                out[k] = Reading(text, conf, True, logits2[j] if keep_logits else None)
+    return out
+
+
+@torch.no_grad()
+def recognize(
+    model: torch.nn.Module,
+    codec: CTCCodec,
+    crops: Sequence[np.ndarray],
+    imgH: int = 64,
+    contrast_ths: float = 0.1,
+    adjust_contrast: float = 0.5,
+    device: str | torch.device = "cpu",
+    ignore_idx: Sequence[int] = (),
+) -> list[tuple[str, float]]:
+    """Read greyscale crops one by one as a CPU ``Reader.recognize`` does (each crop its own batch).
+
+    Args:
+        model: gen2 recognizer in eval mode.
+        codec: its codec.
+        crops: uint8 (H, W) greyscale crops.
+        imgH: model input height.
+        contrast_ths / adjust_contrast: Reader's second-pass threshold and contrast target.
+        device: where the model is.
+        ignore_idx: classes Reader ignores (:func:`reader_ignore_idx`).
+
+    Returns:
+        (text, confidence) per crop.
+    """
+    out = []
+    for crop in crops:
+        r = read_batch(model, codec, [crop], imgH, ignore_idx, contrast_ths, adjust_contrast, device)[0]
+        out.append((r.text, r.confidence))
+    return out

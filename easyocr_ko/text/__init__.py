@@ -1,0 +1,1 @@
+"""Stage 1, text: dictionaries (NFC, cleaned, deduplicated) and the generator of synthetic label lines."""

@@ -1,0 +1,1 @@
+"""Fine-tuning: the finetune loop (setup / step / validate / checkpoint) and torch.distributed helpers."""

