@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from easyocr_ko.datasets.dtrb import LmdbDataset, decode_gray
-    from easyocr_ko.training.finetune import cpu_has_bf16
+    from easyocr_ko.recognizer.device import cpu_has_bf16
 
     results: dict = {"device": args.device, "torch": torch.__version__, "threads": args.threads,
                      "cpu_bf16": cpu_has_bf16(), "cores": os.cpu_count()}

@@ -75,7 +75,7 @@ def build_config(cls: type, yaml_file: Path | None, options: Mapping[str, Any]) 
 
 def save_config(config: Any, path: Path) -> None:
     """Write a config as YAML (atomically)."""
-    from easyocr_ko.text.dictionary import write_lines_atomic
+    from easyocr_ko.fsutil import write_lines_atomic
 
     text = yaml.safe_dump(to_dict(config), allow_unicode=True, sort_keys=False)
     write_lines_atomic([text.rstrip("\n")], path)

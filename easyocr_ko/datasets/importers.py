@@ -61,9 +61,9 @@ import numpy as np
 from tqdm import tqdm
 
 from easyocr_ko.config import save_config
-from easyocr_ko.text.dictionary import label_problem, normalize_text, write_lines_atomic
+from easyocr_ko.text.dictionary import label_problem, normalize_text
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import make_temp_dir, names_os_errors
+from easyocr_ko.fsutil import make_temp_dir, names_os_errors, write_lines_atomic
 from easyocr_ko.datasets.dtrb import write_lmdb
 
 FORMATS = ("aihub", "dacon", "gt")

@@ -56,6 +56,7 @@ from easyocr_ko.fsutil import names_os_errors, write_lines_atomic
 from easyocr_ko.datasets.dtrb import FolderDataset, LmdbDataset, read_gray_file, read_gt
 from easyocr_ko.evaluation.metrics import (Normalization, Summary, confusions, group_summaries, score_pairs,
                                 single_syllable_accuracy, summarize_scores, worst_group)
+from easyocr_ko.plotting import korean_rc, pyplot, save_figure
 from easyocr_ko.recognizer.model import GEN2_NETWORK_PARAMS, build_model, strip_module_prefix
 from easyocr_ko.recognizer.predict import (Candidate, Reading, quantize_like_reader, read_batch, reader_ignore_idx, top_n)
 from easyocr_ko.recognizer.pretrained import BUILTIN, BuiltinNotFound, find_builtin, load_checkpoint_file, load_pretrained
@@ -379,7 +380,7 @@ class ReadSettings:
 
 
 def _device(name: str) -> torch.device:
-    from easyocr_ko.training.finetune import resolve_device
+    from easyocr_ko.recognizer.device import resolve_device
 
     return resolve_device(name)
 
@@ -639,35 +640,29 @@ def predictions_lines(report: EvalReport, result: ModelResult) -> list[str]:
 
 
 def plot_font_cer(report: EvalReport, path: Path) -> None:
-    """A grouped bar chart of CER per font, one bar per model, written atomically to ``path`` (PNG)."""
-    import matplotlib
+    """A grouped bar chart of CER per font, one bar per model, written atomically to ``path`` (PNG).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    Bars are capped at CER 10 (a model that writes long garbage for short truths would flatten the others);
+    font and model names are drawn in the shipped Korean font (:mod:`easyocr_ko.plotting`).
+    """
+    plt = pyplot()
     fonts = list(report.results[0].groups["font"])
     k = len(report.results)
     width = 0.8 / k
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.6 * len(fonts) * max(k, 2) / 2 + 2), 4.5))
-    x = np.arange(len(fonts))
-    for j, r in enumerate(report.results):
-        values = [min(r.groups["font"][f].CER, 10.0) for f in fonts]
-        ax.bar(x + (j - (k - 1) / 2) * width, values, width, label=r.spec.name)
-    ax.set_xticks(x)
-    ax.set_xticklabels(fonts, rotation=30, ha="right", fontsize=8)
-    ax.set_ylabel("CER (lower is better)")
-    ax.set_title(f"CER per font, {len(report.evalset)} images\n{report.config.normalization.describe()}", fontsize=9)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # glyphs missing from the default font for Hangul names
-            fig.savefig(tmp, dpi=100)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        tmp.unlink(missing_ok=True)
+    with plt.rc_context(korean_rc()):
+        fig, ax = plt.subplots(figsize=(max(6.0, 0.6 * len(fonts) * max(k, 2) / 2 + 2), 4.5))
+        x = np.arange(len(fonts))
+        for j, r in enumerate(report.results):
+            values = [min(r.groups["font"][f].CER, 10.0) for f in fonts]
+            ax.bar(x + (j - (k - 1) / 2) * width, values, width, label=r.spec.name)
+        ax.set_xticks(x)
+        ax.set_xticklabels(fonts, rotation=30, ha="right", fontsize=8)
+        ax.set_ylabel("CER (lower is better)")
+        ax.set_title(f"CER per font, {len(report.evalset)} images\n{report.config.normalization.describe()}",
+                     fontsize=9)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+    save_figure(fig, path, dpi=100)
 
 
 def check_output_folder(output: Path) -> None:

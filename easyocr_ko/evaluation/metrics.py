@@ -42,26 +42,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
+from easyocr_ko.hangul import is_hangul, is_hangul_syllable, to_jamo
+
 _WS_RUN = re.compile(r"\s+")
 _DIGIT_RUN = re.compile(r"(\d+)")
-
-# Hangul syllable arithmetic (The Unicode Standard, section 3.12 "Conjoining Jamo Behavior").
-_S_BASE, _S_LAST = 0xAC00, 0xD7A3
-_L_BASE, _V_BASE, _T_BASE = 0x1100, 0x1161, 0x11A7
-_T_COUNT = 28
-_N_COUNT = 21 * _T_COUNT  # vowels x finals = 588 syllables per initial consonant
-# Hangul Compatibility Jamo letters (ㄱ U+3131 .. ㆎ U+318E).
-_COMPAT_FIRST, _COMPAT_LAST = 0x3131, 0x318E
-# Every code-point range that holds Hangul letters: conjoining jamo, compatibility jamo, jamo extended-A,
-# syllables, jamo extended-B, halfwidth jamo.
-_HANGUL_RANGES = (
-    (0x1100, 0x11FF),
-    (0x3131, 0x318E),
-    (0xA960, 0xA97F),
-    (0xAC00, 0xD7A3),
-    (0xD7B0, 0xD7FF),
-    (0xFFA0, 0xFFDC),
-)
 
 #: Lower bounds of the default length buckets: '1', '2-3', '4-6', '7-10', '11+' (plus '0' for empty).
 LENGTH_BUCKET_EDGES = (1, 2, 4, 7, 11)
@@ -253,57 +237,6 @@ class Normalization:
 
 
 # ------------------------------------------------------------------------------------------------ Hangul
-def is_hangul_syllable(char: str) -> bool:
-    """Whether ``char`` is one precomposed Hangul syllable (U+AC00 가 .. U+D7A3 힣)."""
-    return len(char) == 1 and _S_BASE <= ord(char) <= _S_LAST
-
-
-def _is_hangul(char: str) -> bool:
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _HANGUL_RANGES)
-
-
-def to_jamo(text: str) -> str:
-    """``text`` with Hangul decomposed into conjoining jamo (U+1100..U+11FF), everything else unchanged.
-
-    * Precomposed syllables (U+AC00..U+D7A3) become their initial + medial (+ final) jamo, exactly as NFD
-      decomposes them: ``'있'`` -> ``'\\u110b\\u1175\\u11bb'`` (ᄋ ᅵ ᆻ; a double final such as ᆻ is one
-      jamo).
-    * Hangul Compatibility Jamo letters (U+3131..U+318E, e.g. ``'ㄱ'`` typed alone) become the conjoining
-      jamo their NFKD decomposition gives (``'ㄱ'`` -> initial ``'\\u1100'``, ``'ㅏ'`` -> ``'\\u1161'``,
-      final-only clusters such as ``'ㄳ'`` -> final ``'\\u11aa'``), so a stray ``ㅋ`` for ``크`` is one
-      missing vowel, not two errors.  Only that block is mapped: NFKD is *not* applied to the whole string,
-      because it would also rewrite full-width Latin, ligatures, circled digits and halfwidth jamo.
-    * Everything else, including conjoining jamo already in the input and Latin letters with accents, is
-      left as it is (plain NFD would split ``'é'`` into two code points).
-
-    Because NFD input is already conjoining jamo, the result is the same for NFC and NFD spellings.
-
-    Args:
-        text: any string.
-
-    Returns:
-        The decomposed string; ``len`` is the number of jamo plus the number of other characters.
-
-    >>> [hex(ord(c)) for c in to_jamo("있ㄱ")]
-    ['0x110b', '0x1175', '0x11bb', '0x1100']
-    """
-    out = []
-    for char in text:
-        code = ord(char)
-        if _S_BASE <= code <= _S_LAST:
-            index = code - _S_BASE
-            out.append(chr(_L_BASE + index // _N_COUNT))
-            out.append(chr(_V_BASE + (index % _N_COUNT) // _T_COUNT))
-            if index % _T_COUNT:
-                out.append(chr(_T_BASE + index % _T_COUNT))
-        elif _COMPAT_FIRST <= code <= _COMPAT_LAST:
-            out.append(unicodedata.normalize("NFKD", char))
-        else:
-            out.append(char)
-    return "".join(out)
-
-
 # ----------------------------------------------------------------------------------------- per-sample
 @dataclass(frozen=True)
 class PairScore:
@@ -527,7 +460,7 @@ def content_kind(text: str) -> str:
         return "latin"
     if any("0" <= c <= "9" for c in text):
         return "digits"
-    if any(_is_hangul(c) for c in text):
+    if any(is_hangul(c) for c in text):
         return "hangul"
     return "other"
 

@@ -282,7 +282,7 @@ def update_manifest(folder: Path | None = None) -> list[dict]:
     handwriting) are kept.  Written atomically.  Returns the entries."""
     import string
 
-    from easyocr_ko.text.dictionary import write_lines_atomic
+    from easyocr_ko.fsutil import write_lines_atomic
 
     folder = folder or fonts_dir()
     data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

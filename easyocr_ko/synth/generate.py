@@ -48,9 +48,9 @@ from tqdm import tqdm
 
 from easyocr_ko.synth import _trdg
 from easyocr_ko.config import GenConfig, save_config, to_dict
-from easyocr_ko.text.dictionary import load_dictionary, write_lines_atomic
+from easyocr_ko.text.dictionary import load_dictionary
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import make_temp_dir, names_os_errors
+from easyocr_ko.fsutil import make_temp_dir, names_os_errors, write_lines_atomic
 from easyocr_ko.synth.fonts import FontInfo, expand_font_paths, inspect_fonts, load_font, shipped_font_paths
 from easyocr_ko.datasets.dtrb import write_lmdb
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import write_lines_atomic  # noqa: F401  (re-exported)
+from easyocr_ko.fsutil import write_lines_atomic
 
 _WS = re.compile(r"\s+")
 _HOMONYM = re.compile(r"(?<=[\uac00-\ud7a3])\d+$")

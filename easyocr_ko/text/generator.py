@@ -44,6 +44,7 @@ from typing import Sequence
 
 from easyocr_ko.text.dictionary import label_problem, normalize_text
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.hangul import compose_syllable, decompose_syllable, has_batchim, is_hangul_syllable
 
 KIND_NAMES = ("word", "name", "sentence", "digits", "latin", "syllables")
 SYMBOLS = ",.?!()-~:/'\"%&@#+"
@@ -54,41 +55,6 @@ MAX_ATTEMPTS = 200  # candidates tried per sample before giving up (each kind ha
 # --------------------------------------------------------------------------------------------------------
 # Hangul composition (Unicode 15, section 3.12 "Conjoining Jamo Behavior": S = 0xAC00 + (L*21 + V)*28 + T)
 # --------------------------------------------------------------------------------------------------------
-LEADS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
-TAILS = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ", "ㄿ", "ㅀ", "ㅁ", "ㅂ",
-         "ㅄ", "ㅅ", "ㅆ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ")
-_S_BASE, _S_LAST = 0xAC00, 0xD7A3
-
-
-def is_hangul_syllable(char: str) -> bool:
-    """Whether ``char`` is one precomposed Hangul syllable (U+AC00..U+D7A3)."""
-    return len(char) == 1 and _S_BASE <= ord(char) <= _S_LAST
-
-
-def decompose_syllable(syllable: str) -> tuple[str, str, str]:
-    """``'갔'`` -> ``('ㄱ', 'ㅏ', 'ㅆ')``: lead, vowel and tail (``''`` when there is none) as compatibility jamo.
-
-    Raises:
-        ValueError: ``syllable`` is not one precomposed Hangul syllable.
-    """
-    if not is_hangul_syllable(syllable):
-        raise ValueError(f"{syllable!r} is not a precomposed Hangul syllable")
-    index = ord(syllable) - _S_BASE
-    return LEADS[index // 588], VOWELS[(index % 588) // 28], TAILS[index % 28]
-
-
-def compose_syllable(lead: str, vowel: str, tail: str = "") -> str:
-    """``('ㄱ', 'ㅏ', 'ㅆ')`` -> ``'갔'``.
-
-    Raises:
-        ValueError: a jamo is not a valid lead, vowel or tail.
-    """
-    if lead not in LEADS or vowel not in VOWELS or tail not in TAILS or len(lead) != 1 or len(vowel) != 1:
-        raise ValueError(f"cannot compose a syllable from {lead!r} + {vowel!r} + {tail!r}")
-    return chr(_S_BASE + (LEADS.index(lead) * 21 + VOWELS.index(vowel)) * 28 + TAILS.index(tail))
-
-
 def _with_tail(syllable: str, tail: str) -> str:
     lead, vowel, _ = decompose_syllable(syllable)
     return compose_syllable(lead, vowel, tail)
@@ -97,11 +63,6 @@ def _with_tail(syllable: str, tail: str) -> str:
 def _with_vowel(syllable: str, vowel: str) -> str:
     lead, _, tail = decompose_syllable(syllable)
     return compose_syllable(lead, vowel, tail)
-
-
-def has_batchim(word: str) -> bool:
-    """Whether the last syllable of ``word`` has a final consonant (받침); ``False`` if it is not Hangul."""
-    return bool(word) and is_hangul_syllable(word[-1]) and decompose_syllable(word[-1])[2] != ""
 
 
 def attach_particle(word: str, particle: str, batchim: bool | None = None) -> str:

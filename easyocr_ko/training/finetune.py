@@ -40,9 +40,11 @@ from easyocr_ko.datasets.batches import (BatchPrefetcher, PreparedBatch, Recogni
                              WidthGroupedBatches, collate_batch, eval_batches, find_datasets, prepare_batch)
 from easyocr_ko.training.distributed import (DistContext, all_max, all_mean, barrier, convert_sync_batchnorm, gather_objects,
                                     init_distributed, on_main, shutdown)
-from easyocr_ko.text.dictionary import write_lines_atomic
+from easyocr_ko.fsutil import write_lines_atomic
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.fsutil import names_os_errors, write_bytes_atomic
+from easyocr_ko.plotting import korean_rc, pyplot, save_figure
+from easyocr_ko.recognizer.device import cpu_has_bf16, resolve_device
 from easyocr_ko.recognizer.model import build_model
 from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, Pretrained, load_checkpoint_file, load_pretrained
 
@@ -98,30 +100,6 @@ class StopOnSignal:
 
 class TrainingStopped(KeyboardInterrupt):
     """Raised by :func:`finetune` after it saved ``last.pth`` because of SIGINT / SIGTERM; the CLI exits 130."""
-
-
-def resolve_device(name: str) -> torch.device:
-    """``auto`` -> CUDA if available else CPU.
-
-    Raises:
-        EasyOcrKoError: CUDA requested but not available, or not a device name torch knows.
-    """
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise EasyOcrKoError(f"--device {name}: CUDA is not available on this machine (use cpu or auto)")
-    try:
-        return torch.device(name)
-    except (RuntimeError, ValueError):
-        raise EasyOcrKoError(f"--device {name!r} is not a device: use auto, cpu, cuda or cuda:N") from None
-
-
-def cpu_has_bf16() -> bool:
-    """True if this CPU computes bf16 natively (AVX512-BF16 or AMX), where bf16 autocast speeds training up
-    (1.8x measured on a 2-core AVX512-BF16 EPYC, bench/bench_train.py)."""
-    probe = getattr(torch.cpu, "_is_avx512_bf16_supported", None)
-    amx = getattr(torch.cpu, "_is_amx_tile_supported", None)
-    return bool((probe and probe()) or (amx and amx()))
 
 
 def amp_setting(amp: bool, device: torch.device) -> tuple[bool, torch.dtype]:
@@ -354,33 +332,40 @@ class RunLog:
         write_lines_atomic([json.dumps(r) for r in kept], self.run_dir / "metrics.jsonl")
 
     def plot(self) -> None:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
+        """``curves.png``: losses (log scale) and validation accuracy / norm_ED / CER against the step, with the
+        step of ``best_accuracy.pth`` marked.  CER can exceed 1 (predictions longer than the truth), so that
+        axis grows with it; steps are integers."""
         records = self.read_metrics()
         if not records:
             return
+        from matplotlib.ticker import MaxNLocator
+
+        plt = pyplot()
         steps = [r["step"] for r in records]
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-        trained = [r for r in records if r["train_loss"] is not None]
-        ax1.plot([r["step"] for r in trained], [r["train_loss"] for r in trained], label="train loss")
-        ax1.plot(steps, [r["valid_loss"] for r in records], label="valid loss")
-        ax1.set_xlabel("step")
-        ax1.set_yscale("log")
-        ax1.legend()
-        ax2.plot(steps, [r["accuracy"] for r in records], label="accuracy")
-        ax2.plot(steps, [r["norm_ED"] for r in records], label="norm_ED")
-        ax2.plot(steps, [r["CER"] for r in records], label="CER")
-        ax2.set_xlabel("step")
-        ax2.set_ylim(0, 1)
-        ax2.legend()
-        fig.tight_layout()
-        tmp = self.run_dir / ".curves.tmp.png"
-        fig.savefig(tmp, dpi=90)
-        plt.close(fig)
-        os.replace(tmp, self.run_dir / "curves.png")
+        best = _best_accuracy_step(records)
+        with plt.rc_context(korean_rc()):
+            fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+            trained = [r for r in records if r["train_loss"] is not None]
+            ax1.plot([r["step"] for r in trained], [r["train_loss"] for r in trained], label="train loss")
+            ax1.plot(steps, [r["valid_loss"] for r in records], label="valid loss")
+            ax1.set_yscale("log")
+            ax2.plot(steps, [r["accuracy"] for r in records], label="accuracy")
+            ax2.plot(steps, [r["norm_ED"] for r in records], label="norm_ED")
+            ax2.plot(steps, [r["CER"] for r in records], label="CER")
+            ax2.set_ylim(0, max(1.0, *(r["CER"] for r in records)) * 1.02)
+            for ax in (ax1, ax2):
+                ax.axvline(best, color="grey", linestyle=":", label=f"best_accuracy.pth (step {best})")
+                ax.set_xlabel("step")
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+                ax.legend(fontsize=8)
+            fig.tight_layout()
+        save_figure(fig, self.run_dir / "curves.png", dpi=90)
+
+
+def _best_accuracy_step(records: list[dict]) -> int:
+    """The step whose validation wrote ``best_accuracy.pth`` last: the first record with the highest accuracy
+    (a checkpoint is written only on a strict improvement)."""
+    return max(records, key=lambda r: (r["accuracy"], -r["step"]))["step"]
 
 
 # ---------------------------------------------------------------- the run
