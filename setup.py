@@ -24,7 +24,7 @@ def _data_files(folder: str, patterns: tuple[str, ...]) -> list[str]:
 
 
 # Metadata, dependencies, extras and the console script are in pyproject.toml (PEP 621).  What stays here: the
-# design card keeps user_network/, fonts/ and dicts/ at the top of the repository; installed, they live inside the
+# repository keeps user_network/, fonts/ and dicts/ at its top level; installed, they live inside the
 # package so that the library finds them with easyocr_ko.resources.
 setup(
     packages=find_packages(include=["easyocr_ko", "easyocr_ko.*"])

@@ -8,7 +8,7 @@ Usage::
         # also writes /tmp/augment_sheet.png (presets x words, 4 draws each) and
         # /tmp/augment_sheet_transforms.png (each transform alone, at the 'full' preset's strength)
 
-Inputs are rendered once with :func:`easyocr_ko.synth.augment.render_jittered` from shipped handwriting fonts and
+Inputs are rendered once with :func:`easyocr_ko.synth.jitter.render_jittered` from shipped handwriting fonts and
 words of the shipped dictionary, then padded or cropped (white) to a width drawn in [100, 400] px, so
 timings do not depend on the word.  Timings are wall-clock (``time.perf_counter``) over the whole set,
 reported as ms per image, best of ``--repeat`` passes (the machine is shared: other processes only add
@@ -26,9 +26,11 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from easyocr_ko.hangul import is_hangul_syllable
+from easyocr_ko.resources import default_dictionary, fonts_dir
 from easyocr_ko.synth import augment as A
 from easyocr_ko.synth.fonts import load_font, read_manifest
-from easyocr_ko.resources import default_dictionary, fonts_dir
+from easyocr_ko.synth.jitter import render_jittered
 
 SHEET_WORDS = ("손글씨", "안녕하세요", "프로젝트 마감", "버스 정류장", "했다", "3월 14일")
 
@@ -41,7 +43,7 @@ def full_fonts() -> list[Path]:
 
 def korean_words(n: int, rng: np.random.Generator) -> list[str]:
     words = [w for w in default_dictionary().read_text(encoding="utf-8").split("\n")
-             if w and any("\uac00" <= c <= "\ud7a3" for c in w)]
+             if w and any(is_hangul_syllable(c) for c in w)]
     return [words[i] for i in rng.integers(0, len(words), n)]
 
 
@@ -90,7 +92,7 @@ def bench(n: int, seed: int, repeat: int) -> None:
     fonts = full_fonts()
     words = korean_words(n, rng)
     t0 = time.perf_counter()
-    rendered = [A.render_jittered(w, fonts[i % len(fonts)], 64, rng=rng) for i, w in enumerate(words)]
+    rendered = [render_jittered(w, fonts[i % len(fonts)], 64, rng=rng) for i, w in enumerate(words)]
     t_render = (time.perf_counter() - t0) / n * 1e3
     images = [fit_width(img, int(rng.integers(100, 401))) for img in rendered]
     mean_w = np.mean([im.shape[1] for im in images])
@@ -103,7 +105,7 @@ def bench(n: int, seed: int, repeat: int) -> None:
     print(f"-- per preset (apply), ms/image, best of {repeat} passes; and scaled by area to a 64 x 256 image")
     for name in A.PRESET_NAMES:
         config = A.AugmentConfig.preset(name)
-        ms = _best_ms(lambda img, r: A.apply(img, r, config), images, seed, repeat)
+        ms = _best_ms(config, images, seed, repeat)  # a config is callable: apply(img, r, config)
         print(f"{name:<22}{ms:8.3f}   (~{ms * 256 / mean_w:.3f} at 64x256)")
 
 
@@ -129,7 +131,7 @@ def _cells_sheet(rows: list[tuple[str, list[np.ndarray]]], path: Path) -> None:
 def sheets(path: Path, seed: int) -> None:
     rng = np.random.default_rng(seed)
     fonts = full_fonts()
-    clean = [A.render_jittered(w, fonts[(3 * i + 1) % len(fonts)], 64, rng=rng) for i, w in enumerate(SHEET_WORDS)]
+    clean = [render_jittered(w, fonts[(3 * i + 1) % len(fonts)], 64, rng=rng) for i, w in enumerate(SHEET_WORDS)]
     rows = [("render_jittered", clean[:4]), ("", clean[4:])]
     for name in A.PRESET_NAMES[1:]:
         config = A.AugmentConfig.preset(name)

@@ -12,10 +12,10 @@ warm-up pass over the first 20 images that initialises the kernels of the usual 
 * ``Reader int8 per crop``: ``easyocr.Reader(['en'], gpu=False)`` (quantize on, Reader's CPU default) and
   ``reader.recognize(gray)`` for each image, the image decoded with ``cv2.imread(..., IMREAD_GRAYSCALE)``;
 * ``Reader float per crop``: the same with ``quantize=False``;
-* ``eval int8 per crop``: :func:`easyocr_ko.evaluation.evaluate.predict` with ``quantize=True`` (what ``easyocr-ko eval``
-  does by default on a CPU): Reader's quantized model, one image per batch;
-* ``eval float batched``: ``predict`` with ``quantize=False``, images batched by padded width (``--batch-size``);
-* ``eval float per crop``: ``predict`` with ``quantize=False, batch_size=1`` (separates batching from the rest).
+* ``eval int8 per crop``: :func:`easyocr_ko.evaluation.evaluate.read_eval_set` with ``quantize=True`` (what
+  ``easyocr-ko eval`` does by default on a CPU): Reader's quantized model, one image per batch;
+* ``eval float batched``: ``read_eval_set`` with ``quantize=False``, images batched by padded width (``--batch-size``);
+* ``eval float per crop``: ``read_eval_set`` with ``quantize=False, batch_size=1`` (separates batching from the rest).
 
 Each eval mode decodes the images from the DTRB folder itself (PNG bytes -> ``cv2.imdecode``), so both sides
 decode, preprocess, run both passes and decode CTC.  The script also reports how many strings differ from the
@@ -46,8 +46,8 @@ import torch
 def render_set(folder: Path, n: int, seed: int = 0) -> Path:
     """``n`` dictionary words rendered by trdg (gen's defaults) into ``folder`` as gt.txt + PNGs."""
     from easyocr_ko.config import GenConfig
-    from easyocr_ko.synth.fonts import read_manifest
     from easyocr_ko.resources import default_dictionary, fonts_dir
+    from easyocr_ko.synth.fonts import read_manifest
     from easyocr_ko.synth.generate import render_text, trdg_kwargs
 
     rng = random.Random(seed)
@@ -108,8 +108,10 @@ def main() -> None:
     import easyocr
     import easyocr.easyocr as ee
 
-    from easyocr_ko.evaluation.evaluate import ReadSettings, load_eval_set, predict, resolve_model
-    from easyocr_ko.recognizer.pretrained import offline_model_dir
+    from easyocr_ko.evaluation.evaluate import ReadSettings, read_eval_set
+    from easyocr_ko.evaluation.models import resolve_model
+    from easyocr_ko.evaluation.sets import load_eval_set
+    from easyocr_ko.resources import offline_model_dir
     from easyocr_ko.trio.reader import ReaderSession, TrioLocation
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_eval_"))
@@ -148,7 +150,7 @@ def main() -> None:
             ee.imgH = spec.imgH
             reader = reader_for(quantize)
             reader_pass(reader, paths[:20])
-            seconds, out = best_of(args.repeat, lambda: reader_pass(reader, paths))
+            seconds, out = best_of(args.repeat, lambda reader=reader: reader_pass(reader, paths))
             reference[quantize] = out
             rows.append((f"Reader {'int8' if quantize else 'float'} per crop", seconds, 0, 0.0))
         modes = [("eval int8 per crop", True, 1), ("eval float batched", False, args.batch_size),
@@ -157,8 +159,8 @@ def main() -> None:
         for label, quantize, batch in modes:
             settings = ReadSettings(lang_list=("en",) if spec.kind == "built-in" else ("ko",), quantize=quantize,
                                     device="cpu", batch_size=batch)
-            predict(spec, warm, settings)
-            seconds, pred = best_of(args.repeat, lambda: predict(spec, evalset, settings))
+            read_eval_set(spec, warm, settings)
+            seconds, pred = best_of(args.repeat, lambda settings=settings: read_eval_set(spec, evalset, settings))
             ref = reference[quantize]
             differ = sum(r.text != t for r, (t, _) in zip(pred.readings, ref))
             dconf = max(abs(r.confidence - float(c)) for r, (_, c) in zip(pred.readings, ref))

@@ -101,7 +101,7 @@ def run_once(tool: str, workers: int, count: int, dict_file: Path, font_dir: Pat
     cmd = make(out / "out", count, workers, dict_file, font_dir)
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{tool} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")

@@ -122,9 +122,9 @@ def _reader_speed(trio_dirs: tuple[Path, Path], name: str, crops: list, quantize
 
 def _korean_g2_shaped_trio(folder: Path) -> tuple[Path, Path]:
     from easyocr_ko.charset import korean_g2_characters
-    from easyocr_ko.trio.export import export_checkpoint
     from easyocr_ko.recognizer.model import GEN2_NETWORK_PARAMS, build_model
     from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT
+    from easyocr_ko.trio.export import export_checkpoint
 
     chars = korean_g2_characters()
     torch.manual_seed(0)

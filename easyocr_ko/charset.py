@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from functools import lru_cache
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from functools import cache
 
 import torch
 
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.hangul import SYLLABLE_FIRST, SYLLABLE_LAST
 
 
-@lru_cache(maxsize=None)
+@cache
 def easyocr_characters(model_name: str) -> str:
     """The ``characters`` string of a built-in EasyOCR gen2 model (``korean_g2``, ``english_g2``), from
     ``easyocr.config.recognition_models``.
@@ -39,11 +40,11 @@ def korean_g2_characters() -> str:
     return easyocr_characters("korean_g2")
 
 
-@lru_cache(maxsize=None)
+@cache
 def ks_x_1001_hangul() -> str:
     """The 2,350 Hangul syllables of KS X 1001 (EUC-KR's two-byte Hangul block), in code-point order."""
     out = []
-    for code in range(0xAC00, 0xD7A4):
+    for code in range(SYLLABLE_FIRST, SYLLABLE_LAST + 1):
         ch = chr(code)
         try:
             if len(ch.encode("euc_kr")) == 2:
@@ -134,7 +135,8 @@ class CTCCodec:
             try:
                 flat += [self.index[c] for c in text]
             except KeyError as err:
-                raise EasyOcrKoError(f"label {text!r} has {err.args[0]!r}, which is not in the character list") from None
+                raise EasyOcrKoError(
+                    f"label {text!r} has {err.args[0]!r}, which is not in the character list") from None
         return torch.tensor(flat, dtype=torch.int32), torch.tensor([len(t) for t in texts], dtype=torch.int32)
 
     def decode_greedy(self, indices: torch.Tensor) -> list[str]:
@@ -161,7 +163,8 @@ def normalize_label(text: str) -> str:
 
 
 def adapt_prediction(
-    weight: torch.Tensor, bias: torch.Tensor, old_character: str, new_character: str, generator: torch.Generator | None = None
+    weight: torch.Tensor, bias: torch.Tensor, old_character: str, new_character: str,
+    generator: torch.Generator | None = None
 ) -> tuple[torch.Tensor, torch.Tensor, int]:
     """Map a Prediction layer (``nn.Linear(hidden, len(old_character) + 1)``) onto ``new_character``.
 

@@ -2,19 +2,28 @@
 
 Every run saves its resolved config next to what it wrote (``gen_config.yaml``, ``config.yaml`` in a run
 folder), so a result can always be traced back to the options that made it.
+
+The options of the image augmentation (:class:`AugmentOptions`, its presets and the parser of ``--augment``
+specs) live here too, below the image code of :mod:`easyocr_ko.synth.augment`, so that a verb's config can
+reject a bad ``--augment`` when it is built, before anything is written.
 """
 from __future__ import annotations
 
 import math
-
 import os
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, TypeVar
 
 import yaml
 
 from easyocr_ko.errors import EasyOcrKoError
+
+__all__ = [
+    "to_dict", "build_config", "save_config", "AugmentOptions", "AUGMENT_PRESET_NAMES", "GenConfig",
+    "FinetuneConfig",
+]
 
 
 def _plain(value: Any) -> Any:
@@ -47,10 +56,18 @@ def _coerce(cls: type, name: str, value: Any) -> Any:
 def build_config(cls: type, yaml_file: Path | None, options: Mapping[str, Any]) -> Any:
     """Resolve a config: ``cls`` defaults, overridden by ``yaml_file``'s keys, overridden by ``options``.
 
-    ``options`` holds only what the user set explicitly (``None`` values are ignored).
+    Args:
+        cls: a config dataclass (:class:`GenConfig`, :class:`FinetuneConfig`).
+        yaml_file: a YAML mapping of option: value, or ``None``.
+        options: only what the user set explicitly (``None`` values, and keys that are no field of ``cls``,
+            such as a verb's own flags, are ignored).
+
+    Returns:
+        An instance of ``cls``; YAML lists become tuples and path options :class:`~pathlib.Path`.
 
     Raises:
-        EasyOcrKoError: the YAML file is unreadable, not a mapping, or has keys ``cls`` does not know.
+        EasyOcrKoError: the YAML file is unreadable, not a mapping, or has keys ``cls`` does not know; a required
+            option is missing; or ``cls``'s own checks reject a value (e.g. a bad ``augment`` spec).
     """
     values: dict[str, Any] = {}
     known = {f.name for f in fields(cls)}
@@ -74,11 +91,220 @@ def build_config(cls: type, yaml_file: Path | None, options: Mapping[str, Any]) 
 
 
 def save_config(config: Any, path: Path) -> None:
-    """Write a config as YAML (atomically)."""
+    """Write a config as YAML (atomically: a temporary file renamed over ``path``).
+
+    Args:
+        config: a dataclass config (e.g. :class:`GenConfig`); written with :func:`to_dict`, fields in order.
+        path: the YAML file to (over)write.
+
+    Raises:
+        OSError: the file cannot be written (naming the path).
+    """
     from easyocr_ko.fsutil import write_lines_atomic
 
     text = yaml.safe_dump(to_dict(config), allow_unicode=True, sort_keys=False)
     write_lines_atomic([text.rstrip("\n")], path)
+
+
+# ---------------------------------------------------------------- augmentation options
+
+@dataclass(frozen=True)
+class AugmentOptions:
+    """Which transforms of :mod:`easyocr_ko.synth.augment` run, how often (``*_p`` in [0, 1]) and how strongly.
+
+    Pure data: the image code is :func:`easyocr_ko.synth.augment.apply`, and
+    :class:`easyocr_ko.synth.augment.AugmentConfig` is this class made callable as ``f(gray, rng) -> gray``.
+    Strengths in px are px at imgH 64 and scale with the image height.  All ``*_p = 0`` (the ``none`` preset)
+    makes ``apply`` the identity.  Build one with :meth:`parse` (a preset name and overrides) or directly;
+    every field is range-checked so that no setting destroys legibility.
+
+    Attributes (the transforms are functions of :mod:`easyocr_ko.synth.augment`):
+        stroke_p / stroke_radius: ``vary_stroke_width``, radius in [0, 3] px.
+        elastic_p / elastic_alpha / elastic_wave: ``elastic_warp``, local displacement in [0, 5] px,
+            baseline wave in [0, 5] px.
+        slant_p / slant_max: ``slant``, shear in [0, 0.7].
+        ink_p / ink_lift: ``ink_pressure``, lightening along the line in [0, 150] grey levels.
+        paper_p / paper_strength: ``paper_texture``, in [0, 1].
+        lines_p: ``ruled_lines`` (never together with inverted polarity: signs are not ruled).
+        polarity_p: ``invert_polarity`` (its paper, if any, is a plain sign: no fibres, no lines).
+        perspective_p / perspective_shift: ``perspective``, corner shift in [0, 0.1] of the width
+            (twice that fraction of the height).
+        blur_p / blur_sigma: Gaussian blur, sigma in [0, 2.5] px; a fraction ``motion_fraction`` of the
+            blurs are ``motion_blur`` of length up to ``motion_length`` in [2, 9] px.
+        noise_p / noise_sigma: ``gaussian_noise``, sigma in [0, 30].
+        jpeg_p / jpeg_quality: ``jpeg_artifacts``, lowest quality in [10, 95] (highest 95), an integer.
+
+    Raises:
+        EasyOcrKoError: (on construction) a field that is not a finite number or is out of its range.
+    """
+
+    stroke_p: float = 0.0
+    stroke_radius: float = 1.2
+    elastic_p: float = 0.0
+    elastic_alpha: float = 2.0
+    elastic_wave: float = 2.0
+    slant_p: float = 0.0
+    slant_max: float = 0.3
+    ink_p: float = 0.0
+    ink_lift: float = 80.0
+    paper_p: float = 0.0
+    paper_strength: float = 1.0
+    lines_p: float = 0.0
+    polarity_p: float = 0.0
+    perspective_p: float = 0.0
+    perspective_shift: float = 0.04
+    blur_p: float = 0.0
+    blur_sigma: float = 1.0
+    motion_fraction: float = 0.3
+    motion_length: float = 5.0
+    noise_p: float = 0.0
+    noise_sigma: float = 8.0
+    jpeg_p: float = 0.0
+    jpeg_quality: int = 35
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise EasyOcrKoError(f"augment option {f.name} must be a number, got {value!r}")
+            lo, hi = (0, 1) if f.name.endswith("_p") else _AUGMENT_LIMITS[f.name]
+            if not lo <= value <= hi:
+                raise EasyOcrKoError(f"augment option {f.name} must be in [{lo}, {hi}], got {value}")
+        if not isinstance(self.jpeg_quality, int) and not float(self.jpeg_quality).is_integer():
+            raise EasyOcrKoError(f"augment option jpeg_quality must be an integer, got {self.jpeg_quality}")
+
+    @classmethod
+    def preset(cls: type[_Options], name: str) -> _Options:
+        """The named preset (case and surrounding blanks ignored): one of :data:`AUGMENT_PRESET_NAMES`.
+
+        Returns:
+            An instance of ``cls``.
+
+        Raises:
+            EasyOcrKoError: unknown name (the message lists the presets).
+        """
+        key = name.strip().lower()
+        if key not in _AUGMENT_PRESETS:
+            raise EasyOcrKoError(f"unknown augment preset {name!r}: choose one of {', '.join(AUGMENT_PRESET_NAMES)}")
+        return cls(**_AUGMENT_PRESETS[key])
+
+    @classmethod
+    def parse(cls: type[_Options], spec: str | Mapping[str, Any] | AugmentOptions | None) -> _Options:
+        """Options from a preset name with optional overrides.
+
+        Accepted forms: ``None`` or ``""`` (= ``none``); ``"handwriting"``;
+        ``"handwriting,elastic_p=0.8,blur_sigma=1.5"`` (a preset then ``key=value`` overrides; without a
+        leading preset name the base is ``none``); a mapping with an optional ``preset`` key and field
+        overrides (as read from YAML); an instance of ``cls`` (returned as is; another :class:`AugmentOptions`
+        is converted to ``cls``).
+
+        Args:
+            spec: the spec.
+
+        Returns:
+            An instance of ``cls``.
+
+        Raises:
+            EasyOcrKoError: unknown preset or option, an override that is not ``key=value``, a value that is
+                not a number, or a value out of range; the message is one line and names the bad part.
+        """
+        if spec is None:
+            return cls.preset("none")
+        if isinstance(spec, cls):
+            return spec
+        if isinstance(spec, AugmentOptions):
+            return cls(**{f.name: getattr(spec, f.name) for f in fields(spec)})
+        name, overrides = _split_augment_spec(spec)
+        base = cls.preset(name)
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in overrides.items():
+            if key not in known:
+                raise EasyOcrKoError(f"unknown augment option {key!r}; known: {', '.join(known)}")
+            values[key] = _augment_number(key, value, integer=key == "jpeg_quality")
+        return replace(base, **values)
+
+
+def _split_augment_spec(spec: Any) -> tuple[str, dict[str, Any]]:
+    """``"full,noise_p=0.1"`` or ``{"preset": "full", "noise_p": 0.1}`` -> ``("full", {"noise_p": ...})``.
+
+    Args:
+        spec: a spec string or a mapping (see :meth:`AugmentOptions.parse`).
+
+    Returns:
+        The preset name (``"none"`` when not given) and the overrides as given (values not yet checked).
+
+    Raises:
+        EasyOcrKoError: a part after the first is not ``key=value``, or ``spec`` is neither a string nor a
+            mapping.
+    """
+    if isinstance(spec, str):
+        parts = [p.strip() for p in spec.split(",") if p.strip()]
+        name = "none"
+        if parts and "=" not in parts[0]:
+            name = parts.pop(0)
+        overrides: dict[str, Any] = {}
+        for part in parts:
+            key, sep, value = part.partition("=")
+            if not sep:
+                raise EasyOcrKoError(f"augment option {part!r} must be key=value (a preset name goes first)")
+            overrides[key.strip()] = value.strip()
+        return name, overrides
+    if isinstance(spec, Mapping):
+        overrides = dict(spec)
+        return str(overrides.pop("preset", "none")), overrides
+    raise EasyOcrKoError(f"augment must be a preset name or a mapping, got {type(spec).__name__}")
+
+
+def _augment_number(key: str, value: Any, integer: bool) -> float | int:
+    """An override's value as a number (``int`` when ``integer``).
+
+    Raises:
+        EasyOcrKoError: a bool, a value ``float()`` cannot read, or (``integer``) a fractional value.
+    """
+    if isinstance(value, bool):
+        raise EasyOcrKoError(f"augment option {key} must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise EasyOcrKoError(f"augment option {key} must be a number, got {value!r}") from None
+    if integer:
+        if not number.is_integer():
+            raise EasyOcrKoError(f"augment option {key} must be an integer, got {value!r}")
+        return int(number)
+    return number
+
+
+def _check_augment(spec: Any) -> None:
+    """Raise :class:`EasyOcrKoError` if ``spec`` is not a valid augment spec (see :meth:`AugmentOptions.parse`)."""
+    AugmentOptions.parse(spec)
+
+
+# Ranges of the strength fields (the ``*_p`` fields are probabilities in [0, 1]).
+_AUGMENT_LIMITS: dict[str, tuple[float, float]] = {
+    "stroke_radius": (0, 3), "elastic_alpha": (0, 5), "elastic_wave": (0, 5), "slant_max": (0, 0.7),
+    "ink_lift": (0, 150), "paper_strength": (0, 1), "perspective_shift": (0, 0.1),
+    "blur_sigma": (0, 2.5), "motion_fraction": (0, 1), "motion_length": (2, 9),
+    "noise_sigma": (0, 30), "jpeg_quality": (10, 95),
+}
+_AUGMENT_PRESETS: dict[str, dict[str, Any]] = {
+    "none": {},
+    "light": dict(stroke_p=0.3, stroke_radius=0.8, elastic_p=0.3, elastic_alpha=1.2, elastic_wave=1.0,
+                  slant_p=0.3, slant_max=0.2, ink_p=0.3, ink_lift=50, paper_p=0.3, paper_strength=0.5,
+                  lines_p=0.05, polarity_p=0.03, perspective_p=0.15, perspective_shift=0.02,
+                  blur_p=0.25, blur_sigma=0.8, noise_p=0.25, noise_sigma=6, jpeg_p=0.2, jpeg_quality=50),
+    "handwriting": dict(stroke_p=0.5, stroke_radius=1.2, elastic_p=0.6, elastic_alpha=2.0, elastic_wave=2.0,
+                        slant_p=0.5, slant_max=0.3, ink_p=0.5, ink_lift=80, paper_p=0.4, paper_strength=0.7,
+                        lines_p=0.15, polarity_p=0.05, perspective_p=0.2, perspective_shift=0.03,
+                        blur_p=0.3, blur_sigma=1.0, noise_p=0.3, noise_sigma=8, jpeg_p=0.3, jpeg_quality=40),
+    "full": dict(stroke_p=0.6, stroke_radius=1.5, elastic_p=0.7, elastic_alpha=2.5, elastic_wave=2.5,
+                 slant_p=0.6, slant_max=0.4, ink_p=0.6, ink_lift=100, paper_p=0.7, paper_strength=1.0,
+                 lines_p=0.25, polarity_p=0.15, perspective_p=0.4, perspective_shift=0.04,
+                 blur_p=0.4, blur_sigma=1.3, motion_fraction=0.35, motion_length=6, noise_p=0.5,
+                 noise_sigma=10, jpeg_p=0.5, jpeg_quality=30),
+}
+AUGMENT_PRESET_NAMES = tuple(_AUGMENT_PRESETS)  # ("none", "light", "handwriting", "full")
+_Options = TypeVar("_Options", bound=AugmentOptions)
 
 
 @dataclass(frozen=True)
@@ -116,9 +342,14 @@ class GenConfig:
             :class:`easyocr_ko.text.generator.TextMix` spec such as ``word=0.4,sentence=0.2,digits=0.15,latin=0.15,
             name=0.1``: labels also include sentences, names and lines mixing digits or Latin letters.
         jitter_fraction: share of images drawn syllable by syllable with per-syllable jitter
-            (:func:`easyocr_ko.synth.augment.render_jittered`) instead of trdg, in [0, 1].
-        augment: :class:`easyocr_ko.synth.augment.AugmentConfig` spec applied to every rendered image (``none``,
-            ``light``, ``handwriting``, ``full``, or ``preset,key=value,...``).
+            (:func:`easyocr_ko.synth.jitter.render_jittered`) instead of trdg, in [0, 1].
+        augment: :class:`AugmentOptions` spec applied to every rendered image (``none``, ``light``,
+            ``handwriting``, ``full``, ``preset,key=value,...``, or a mapping read from YAML); checked here, so a
+            bad spec fails before gen writes anything.
+
+    Raises:
+        EasyOcrKoError: (on construction) an option out of range or inconsistent with another, or a bad
+            ``augment`` spec; the one-line message names the option.
     """
 
     output: Path
@@ -177,6 +408,7 @@ class GenConfig:
         for ok, message in checks:
             if not ok:
                 raise EasyOcrKoError(message)
+        _check_augment(self.augment)
 
     @property
     def n_val(self) -> int:
@@ -215,7 +447,8 @@ class FinetuneConfig:
         warmup_steps: steps of linear warm-up from ``lr / warmup_steps`` to ``lr`` (0 = none).
         freeze_feature_extraction / freeze_sequence_modeling: keep those stages fixed
             [freeze_FeatureFxtraction, freeze_SequenceModeling].
-        augment: training-time augmentation preset (``none``, ``light``, ...; see easyocr_ko.synth.augment).
+        augment: training-time augmentation: an :class:`AugmentOptions` spec (``none``, ``light``, ...,
+            ``preset,key=value,...``); checked here, before the run folder is created.
         imgH: input height in px [imgH]; must equal the pretrained model's (gen2: 64).
         max_width: cap on the padded width of a training batch in px (EasyOCR's Reader has none).
         batch_max_length: longer labels are left out and counted [batch_max_length].
@@ -226,6 +459,10 @@ class FinetuneConfig:
         num_threads: CPU threads for torch (default: all cores).
         show_examples: rows of the ground truth / prediction table in each log block.
         export_name: NAME of the NAME.pth/.yaml/.py trio exported at the end.
+
+    Raises:
+        EasyOcrKoError: (on construction) no ``data``, an option out of range or inconsistent with another, or
+            a bad ``augment`` spec; the one-line message names the option.
     """
 
     data: tuple = field(default=(), metadata={"paths": True})
@@ -285,6 +522,7 @@ class FinetuneConfig:
         for ok, message in checks:
             if not ok:
                 raise EasyOcrKoError(message)
+        _check_augment(self.augment)
 
     @property
     def learning_rate(self) -> float:
@@ -298,7 +536,9 @@ class FinetuneConfig:
         linear warm-up over ``warmup_steps``, then ``learning_rate`` (constant) or half a cosine to 0 at
         ``num_iter`` (cosine, as ``torch.optim.lr_scheduler.CosineAnnealingLR`` with eta_min 0).
 
-        >>> FinetuneConfig(data=("d",), optim="adam", lr=1e-3, schedule="cosine", warmup_steps=10, num_iter=110).lr_at(60)
+        >>> config = FinetuneConfig(data=("d",), optim="adam", lr=1e-3, schedule="cosine", warmup_steps=10,
+        ...                         num_iter=110)
+        >>> config.lr_at(60)
         0.0005
         """
         base = self.learning_rate

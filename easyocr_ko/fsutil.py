@@ -1,4 +1,12 @@
-"""Atomic file writing with ordinary permissions, and OS errors that name their path.
+"""Atomic file and folder writing with ordinary permissions, and OS errors that name their path.
+
+Every write that must not leave a half-written file goes through a temporary sibling renamed over the target:
+
+* :func:`atomic_path`: a context manager yielding the temporary path of one file (any writer: PIL, matplotlib,
+  ``open``); :func:`write_lines_atomic` and :func:`write_bytes_atomic` are its text and bytes shorthands.
+* :func:`replace_files_atomic`: several files replaced as one unit (all new or all old).
+* :func:`atomic_dir` and :func:`replace_dir`: the same for a whole folder (an LMDB, a dataset split).
+* :func:`make_temp_dir` / :func:`temp_dir`: a staging folder to build several outputs in before moving them.
 
 ``tempfile.mkstemp``/``mkdtemp`` create private files (0600) and folders (0700); a dataset or model renamed
 into place from them would be unreadable for other users.  These helpers give what a plain ``open``/``mkdir``
@@ -12,9 +20,26 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+__all__ = [
+    "atomic_dir",
+    "atomic_path",
+    "describe_os_error",
+    "make_temp_dir",
+    "named_os_errors",
+    "names_os_errors",
+    "replace_dir",
+    "replace_files_atomic",
+    "temp_dir",
+    "with_path",
+    "write_bytes_atomic",
+    "write_lines_atomic",
+]
 
 
 def _umask() -> int:
@@ -24,10 +49,37 @@ def _umask() -> int:
 
 
 def make_temp_dir(parent: Path, prefix: str) -> Path:
-    """A new staging folder inside ``parent`` with the permissions ``mkdir`` would give."""
+    """Create a new, empty staging folder ``parent/PREFIXxxxxxxxxx`` with the permissions ``mkdir`` would give.
+
+    Args:
+        parent: an existing folder (the staging folder must be on the file system of its final place, so that
+            moving out of it is a rename).
+        prefix: start of the folder's name (hidden names, ``.gen-tmp-``, keep it out of dataset searches).
+
+    Returns:
+        The new folder; the caller removes it.
+
+    Raises:
+        OSError: ``parent`` does not exist or is not writable.
+    """
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     os.chmod(path, 0o777 & ~_umask())
     return path
+
+
+@contextlib.contextmanager
+def temp_dir(parent: Path, prefix: str) -> Iterator[Path]:
+    """:func:`make_temp_dir` as a context manager: the staging folder and whatever is left in it are removed
+    when the block ends, whether it completes or raises.
+
+    Raises:
+        OSError: the folder cannot be created in ``parent``.
+    """
+    path = make_temp_dir(parent, prefix)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def with_path(err: OSError, path: Path | str) -> OSError:
@@ -41,7 +93,11 @@ def with_path(err: OSError, path: Path | str) -> OSError:
 
 @contextlib.contextmanager
 def named_os_errors(path: Path | str) -> Iterator[None]:
-    """Re-raise an ``OSError`` that names no file as one naming ``path`` (the file or folder being written)."""
+    """Re-raise an ``OSError`` that names no file as one naming ``path`` (the file or folder being written).
+
+    Raises:
+        OSError: the block's ``OSError``, naming ``path`` if it named no file.
+    """
     try:
         yield
     except OSError as err:
@@ -71,39 +127,67 @@ def describe_os_error(err: OSError) -> str:
     return text.splitlines()[0] if text else type(err).__name__
 
 
-def write_lines_atomic(lines: Iterable[str], path: Path) -> None:
-    """Write ``lines`` (UTF-8, ``\\n`` endings) to ``path`` through a temporary file and a rename.
+def _temp_sibling(path: Path, suffix: str = "") -> Path:
+    """The hidden sibling ``.NAME.tmp`` (+ ``suffix``) that ``path``'s new content is written to.  A fixed name:
+    a file left by a killed run is replaced by the next write instead of piling up."""
+    return path.with_name(f".{path.name}.tmp{suffix}")
+
+
+def _remove(path: Path) -> None:
+    """Delete a file, link or folder tree; a missing path is no error."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str, suffix: str = "") -> Iterator[Path]:
+    """Write a file through a temporary sibling: yield the hidden path ``.NAME.tmp`` + ``suffix`` beside
+    ``path``; when the block completes, the file written there gets ordinary permissions and is renamed over
+    ``path`` (atomic: readers see the old or the new file, never a part).  If the block raises, the temporary
+    file is deleted and ``path`` keeps its previous content.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("new")
+    >>> target.read_text(), sorted(p.name for p in target.parent.iterdir())
+    ('new', ['a.txt'])
+
+    Args:
+        path: the file to (over)write; its folder is created if missing.
+        suffix: appended to the temporary name, for writers that choose the format by extension
+            (``".png"`` for PIL's ``Image.save`` and matplotlib's ``savefig``).
 
     Raises:
-        OSError: naming ``path`` (no temporary file is left behind).
+        OSError: naming ``path`` when the folder, the temporary file or the rename fails (also an ``OSError``
+            of the block that names no file); no temporary file is left behind.
     """
     path = Path(path)
+    tmp = _temp_sibling(path, suffix)
     with named_os_errors(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                for line in lines:
-                    f.write(line + "\n")
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-
-def _stage(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write ``path``'s new content to the hidden sibling ``.NAME.tmp`` with ``write(tmp)``; return the sibling.
-    (A fixed name: a file left by a killed run is replaced by the next write instead of piling up.)"""
-    tmp = path.with_name(f".{path.name}.tmp")
+        tmp.unlink(missing_ok=True)  # a killed run's leftover, or a link: never written through
     try:
         with named_os_errors(path):
-            write(tmp)
+            yield tmp
             os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return tmp
+
+
+def write_lines_atomic(lines: Iterable[str], path: Path) -> None:
+    """Write ``lines`` (UTF-8, ``\\n`` endings, one after each line) to ``path`` through :func:`atomic_path`.
+
+    Raises:
+        OSError: naming ``path`` (``path`` keeps its previous content; no temporary file is left behind).
+    """
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        for line in lines:
+            f.write(line + "\n")
 
 
 def write_bytes_atomic(data: bytes, path: Path) -> None:
@@ -115,6 +199,20 @@ def write_bytes_atomic(data: bytes, path: Path) -> None:
     replace_files_atomic({Path(path): lambda tmp: tmp.write_bytes(data)})
 
 
+def _stage(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write ``path``'s new content to its temporary sibling with ``write(tmp)``; return the sibling."""
+    tmp = _temp_sibling(path)
+    try:
+        with named_os_errors(path):
+            tmp.unlink(missing_ok=True)
+            write(tmp)
+            os.chmod(tmp, 0o666 & ~_umask())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
 def _keep_copy(target: Path) -> Path:
     """A hidden hard link (else a copy) of ``target``, to put back if a later rename of the unit fails."""
     backup = target.with_name(f".{target.name}.old")
@@ -122,17 +220,18 @@ def _keep_copy(target: Path) -> Path:
     try:
         os.link(target, backup)
     except OSError:
-        import shutil
-
         shutil.copy2(target, backup)
     return backup
 
 
-def replace_files_atomic(writers: Mapping[Path, Callable[[Path], None]]) -> None:
+def replace_files_atomic(writers: Mapping[Path, Callable[[Path], object]]) -> None:
     """Write several files as one unit: every file is staged first (``writer(tmp)`` for each target), and only
     when all are complete are they renamed over the targets (each rename atomic, so a target is never missing);
     if a rename fails, the targets already replaced get their previous content back.  So either all targets
     have their new content or all keep the old one.
+
+    Args:
+        writers: target file -> ``writer(tmp)`` that writes the target's new content to the path ``tmp``.
 
     Raises:
         OSError: naming the target that could not be written (no temporary file is left behind).
@@ -166,3 +265,55 @@ def replace_files_atomic(writers: Mapping[Path, Callable[[Path], None]]) -> None
             tmp.unlink(missing_ok=True)
         for backup in backups:
             backup.unlink(missing_ok=True)
+
+
+def replace_dir(src: Path, dst: Path) -> None:
+    """Rename the complete folder ``src`` to ``dst``, replacing whatever ``dst`` is (folder, file or link).
+
+    An existing ``dst`` is first renamed beside ``src`` (to ``src.name + ".old"``, inside the caller's staging
+    area), so that a failed rename of ``src`` puts it back and a kill between the two renames leaves it where
+    the caller's clean-up of its staging area finds it; once ``src`` is in place it is deleted.  ``src`` and
+    ``dst`` must be on one file system.
+
+    Raises:
+        OSError: naming ``dst`` when a rename fails (``dst`` then is as it was).
+    """
+    src, dst = Path(src), Path(dst)
+    old = None
+    with named_os_errors(dst):
+        if dst.exists() or dst.is_symlink():
+            old = src.with_name(f"{src.name}.old")
+            _remove(old)
+            os.replace(dst, old)
+        try:
+            os.replace(src, dst)
+        except BaseException:
+            if old is not None:
+                os.replace(old, dst)
+            raise
+    if old is not None:
+        _remove(old)
+
+
+@contextlib.contextmanager
+def atomic_dir(path: Path | str) -> Iterator[Path]:
+    """Build a folder in a staging sibling: yield a new, empty hidden folder ``.NAME.tmp-xxxxxxxx`` beside
+    ``path``; when the block completes it replaces ``path`` (:func:`replace_dir`); if the block raises it is
+    deleted and ``path`` is as it was.  Staging folders ``.NAME.tmp-*`` a killed run left are deleted first.
+
+    Raises:
+        OSError: naming ``path`` when the staging folder cannot be created or renamed (an ``OSError`` of the
+            block itself passes unchanged); the staging folder is deleted.
+    """
+    path = Path(path)
+    with named_os_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in path.parent.glob(f".{path.name}.tmp-*"):
+            _remove(leftover)
+        tmp = make_temp_dir(path.parent, f".{path.name}.tmp-")
+    try:
+        yield tmp
+        replace_dir(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

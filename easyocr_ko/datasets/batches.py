@@ -17,27 +17,56 @@ of stopping a run the first time it is drawn.
 Batches follow DTRB's ``Batch_Balanced_Dataset`` idea (a fixed share of every batch pool from each
 ``--data`` source, ``batch_ratio``), but samples of similar width are batched together so little compute
 goes to padding: a pool of ``pool_batches * batch_size`` samples is drawn, sorted by padded-width class
-(``ceil(aspect ratio)``, random within a class), cut into batches and the batches shuffled.  Which samples batch ``k`` holds is a pure function of (seed, k), so a
-resumed run continues with exactly the data an uninterrupted run would have seen.
+(``ceil(aspect ratio)``, random within a class), cut into batches and the batches shuffled.  Which samples
+batch ``k`` holds is a pure function of (seed, k), so a resumed run continues with exactly the data an
+uninterrupted run would have seen.
+
+A training batch is made in two steps, so that the slow part can run in a background thread
+(:class:`BatchPrefetcher`) while the padded width is agreed between ranks: :func:`prepare_batch` (decode,
+augment, resize) and :func:`collate_batch` (pad to the width, encode the labels); :func:`make_batch` does both.
 """
 from __future__ import annotations
 
 import io
 import math
 import struct
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, overload
 
 import numpy as np
 import torch
 from PIL import Image
 
 from easyocr_ko.charset import CTCCodec, normalize_label
-from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.datasets.dtrb import FolderDataset, LmdbDataset, decode_gray
+from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.transforms import batch_width, normalized_row, pad_rows, resize_to_height
+
+__all__ = [
+    "BatchPrefetcher",
+    "EncodedBatch",
+    "PreparedBatch",
+    "RecognitionData",
+    "Sample",
+    "Streams",
+    "UnencodedBatch",
+    "WidthGroupedBatches",
+    "collate_batch",
+    "eval_batches",
+    "find_datasets",
+    "image_size",
+    "make_batch",
+    "open_dataset",
+    "prepare_batch",
+]
+
+# What collate_batch / make_batch return: images float32 (N, 1, imgH, W) in [-1, 1], CTC targets int32
+# (sum of label lengths,), label lengths int32 (N,), the labels; targets and lengths are None without a codec.
+EncodedBatch = tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[str]]
+UnencodedBatch = tuple[torch.Tensor, None, None, list[str]]
 
 
 def image_size(data: bytes) -> tuple[int, int]:
@@ -62,6 +91,10 @@ def find_datasets(path: Path | str, split: str = "train") -> list[Path]:
         path: folder given by the user.
         split: which split of a gen/import output folder to take.
 
+    Returns:
+        LMDB or DTRB folders, sorted; ``[]`` for a gen/import output folder without ``split`` (other than
+        ``train``: a missing validation split is not an error).
+
     Raises:
         FileNotFoundError: ``path`` does not exist.
         EasyOcrKoError: nothing usable below ``path``.
@@ -83,7 +116,12 @@ def find_datasets(path: Path | str, split: str = "train") -> list[Path]:
 
 
 def open_dataset(path: Path) -> LmdbDataset | FolderDataset:
-    """Open one LMDB or DTRB folder."""
+    """Open one LMDB (a folder holding ``data.mdb``) or DTRB folder (holding ``gt.txt``).
+
+    Raises:
+        FileNotFoundError: no ``data.mdb`` and no ``gt.txt`` (or an image it names is missing).
+        EasyOcrKoError: a damaged LMDB or a malformed / empty gt file.
+    """
     return LmdbDataset(path) if (Path(path) / "data.mdb").is_file() else FolderDataset(path)
 
 
@@ -154,7 +192,11 @@ class RecognitionData:
         return [s.label for group in self.samples for s in group]
 
     def drop_outside(self, character: str) -> int:
-        """Remove samples whose label has a character outside ``character``; return how many."""
+        """Remove samples whose label has a character outside ``character``; return how many.
+
+        Raises:
+            EasyOcrKoError: no sample is left.
+        """
         allowed = set(character)
         dropped = 0
         for d, group in enumerate(self.samples):
@@ -162,7 +204,8 @@ class RecognitionData:
             dropped += len(group) - len(kept)
             self.samples[d] = kept
         if dropped:
-            self.skipped["character outside the charset"] = self.skipped.get("character outside the charset", 0) + dropped
+            reason = "character outside the charset"
+            self.skipped[reason] = self.skipped.get(reason, 0) + dropped
         if not any(self.samples):
             raise EasyOcrKoError("no sample left after skipping labels with characters outside the charset")
         return dropped
@@ -206,6 +249,17 @@ class WidthGroupedBatches:
 
     ``batch(k)`` returns the (source, index-in-source) pairs of batch ``k`` (k = 0, 1, ...).  Each source is
     walked through seeded per-epoch permutations, so every sample is used once per epoch of its source.
+
+    A pool holds ``per_pool[s] = round(pool_batches * batch_size * ratio_s)`` samples of source ``s`` (the
+    next ones of its walk), sorted by padded-width class ``ceil(max(ratio, 1))`` (Reader pads a batch to
+    ``ceil(max ratio) * imgH`` px), then by epoch, then at random, and cut into ``sum(per_pool) // batch_size``
+    batches in a seeded order; the samples of a pool beyond the last full batch are not used.  So with one
+    source of ``N`` samples, ``N`` a multiple of ``pool_batches * batch_size``, the first ``N / batch_size``
+    batches hold every sample exactly once, and each batch spans a run of consecutive width classes.
+
+    Raises:
+        EasyOcrKoError: ``ratios`` and ``sample_counts`` differ in length, a ratio is negative or all are 0, or
+            the ratios leave no sample in a batch.
     """
 
     def __init__(self, sample_counts: Sequence[int], ratios: Sequence[float], ratio_of: Callable[[int, int], float],
@@ -228,14 +282,17 @@ class WidthGroupedBatches:
         self._perms: dict[tuple[int, int], np.ndarray] = {}
 
     def _perm(self, source: int, epoch: int) -> np.ndarray:
+        """The order of source ``source``'s samples in its epoch ``epoch``: int64 (counts[source],)."""
         key = (source, epoch)
         if key not in self._perms:
             if len(self._perms) > 16:
                 self._perms.clear()
-            self._perms[key] = _rng(self.seed, Streams.EPOCH_PERMUTATION, source, epoch).permutation(self.counts[source])
+            rng = _rng(self.seed, Streams.EPOCH_PERMUTATION, source, epoch)
+            self._perms[key] = rng.permutation(self.counts[source])
         return self._perms[key]
 
     def _pool(self, p: int) -> list[list[tuple[int, int]]]:
+        """The batches of pool ``p``, in their seeded order."""
         if p not in self._cache:
             if len(self._cache) > 4:
                 self._cache.clear()
@@ -301,8 +358,20 @@ def prepare_batch(
     a background thread (:class:`BatchPrefetcher`) while the width is agreed elsewhere.
 
     Args:
+        data: the scanned datasets.
+        samples: the batch.
+        imgH: model input height in px.
+        augment: optional ``f(gray, rng) -> gray`` on uint8 (H, W) images, applied before resizing.
+        rng_keys: seed of the augmentation; sample ``pos`` gets ``np.random.default_rng([*rng_keys, pos])``.
         first_pos: position of ``samples[0]`` in the global batch (a rank's slice under torchrun), so that
             augmentation depends on the position in the global batch, not on the number of ranks.
+
+    Returns:
+        A :class:`PreparedBatch` of ``len(samples)`` images.
+
+    Raises:
+        EasyOcrKoError: an image does not decode.
+        ValueError: an image is too thin to resize to ``imgH``.
     """
     resized, rows, ratios = [], [], []
     for pos, sample in enumerate(samples, start=first_pos):
@@ -316,11 +385,34 @@ def prepare_batch(
     return PreparedBatch(resized, rows, ratios, [s.label for s in samples])
 
 
+@overload
+def collate_batch(prepared: PreparedBatch, codec: CTCCodec, imgH: int, width: int) -> EncodedBatch: ...
+
+
+@overload
+def collate_batch(prepared: PreparedBatch, codec: None, imgH: int, width: int) -> UnencodedBatch: ...
+
+
 def collate_batch(
     prepared: PreparedBatch, codec: CTCCodec | None, imgH: int, width: int,
-) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None, list[str]]:
+) -> EncodedBatch | UnencodedBatch:
     """Pad a :class:`PreparedBatch` to ``width`` px (images wider than it are resized to it, as
-    ``align_collate`` does) and encode its labels.  Returns what :func:`make_batch` returns."""
+    ``align_collate`` does) and encode its labels.
+
+    Args:
+        prepared: from :func:`prepare_batch`.
+        codec: CTC codec of the charset, or ``None`` to skip encoding.
+        imgH: model input height in px (the prepared batch's).
+        width: padded width in px, usually ``prepared.width(imgH, max_width)``.
+
+    Returns:
+        ``(images, targets, lengths, labels)``: images float32 (N, 1, imgH, width) in [-1, 1]; with a codec,
+        CTC targets int32 (sum of label lengths,) and lengths int32 (N,); without one, ``None`` for both
+        (the :data:`UnencodedBatch` case, typed as such).
+
+    Raises:
+        EasyOcrKoError: a label holds a character outside the codec's charset.
+    """
     rows = [row if row.shape[1] <= width else normalized_row(img, imgH, width)
             for row, img in zip(prepared.rows, prepared.resized)]
     images = pad_rows(rows, imgH, width)
@@ -328,6 +420,20 @@ def collate_batch(
         return images, None, None, prepared.labels
     targets, lengths = codec.encode(prepared.labels)
     return images, targets, lengths, prepared.labels
+
+
+@overload
+def make_batch(data: RecognitionData, samples: Sequence[Sample], codec: CTCCodec, imgH: int = 64,
+               max_width: int | None = None,
+               augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+               rng_keys: tuple[int, ...] = ()) -> EncodedBatch: ...
+
+
+@overload
+def make_batch(data: RecognitionData, samples: Sequence[Sample], codec: None, imgH: int = 64,
+               max_width: int | None = None,
+               augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+               rng_keys: tuple[int, ...] = ()) -> UnencodedBatch: ...
 
 
 def make_batch(
@@ -338,7 +444,7 @@ def make_batch(
     max_width: int | None = None,
     augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
     rng_keys: tuple[int, ...] = (),
-) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None, list[str]]:
+) -> EncodedBatch | UnencodedBatch:
     """Load, (augment,) preprocess exactly as EasyOCR's Reader and encode one batch.
 
     Args:
@@ -352,8 +458,14 @@ def make_batch(
             ``rng_keys`` and the position in the batch, so augmentation is reproducible.
 
     Returns:
-        ``images`` float32 (N, 1, imgH, W) in [-1, 1]; CTC ``targets`` int32 (sum len,) and ``lengths``
-        int32 (N,) (both ``None`` without a codec); the labels.
+        ``(images, targets, lengths, labels)``: ``images`` float32 (N, 1, imgH, W) in [-1, 1], W =
+        ``ceil(max aspect ratio) * imgH`` px (EasyOCR's rule) capped at ``max_width``; with a codec, CTC
+        ``targets`` int32 (sum of label lengths,) and ``lengths`` int32 (N,); without a codec ``None`` for both
+        (by design, not a failure: the overloads type the two cases apart).
+
+    Raises:
+        EasyOcrKoError: an image does not decode, or a label holds a character outside the codec's charset.
+        ValueError: an image is too thin to resize to ``imgH``.
     """
     prepared = prepare_batch(data, samples, imgH, augment, rng_keys)
     return collate_batch(prepared, codec, imgH, prepared.width(imgH, max_width))
@@ -381,6 +493,11 @@ class BatchPrefetcher:
         self._pending: tuple[int, Any] | None = None
 
     def get(self, k: int) -> Any:
+        """Batch ``k`` (``make(k)``), and start making batch ``k + 1`` in the background.
+
+        Raises:
+            Exception: whatever ``make(k)`` raised.
+        """
         pending, self._pending = self._pending, None
         if pending is not None and pending[0] == k:
             batch = pending[1].result()
@@ -393,12 +510,13 @@ class BatchPrefetcher:
         return batch
 
     def close(self) -> None:
+        """Cancel the pending batch and stop the thread (waits for a batch being made)."""
         if self._pending is not None:
             self._pending[1].cancel()
             self._pending = None
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def __enter__(self) -> "BatchPrefetcher":
+    def __enter__(self) -> BatchPrefetcher:
         return self
 
     def __exit__(self, *_exc: Any) -> None:
@@ -408,7 +526,17 @@ class BatchPrefetcher:
 def eval_batches(samples: Sequence[Sample], batch_size: int, imgH: int = 64) -> list[list[Sample]]:
     """Group samples by EasyOCR's padded width ``ceil(ratio) * imgH`` and cut into batches, so that every
     image gets exactly the tensor Reader gives it when it reads the crop alone (CPU Reader: one box per
-    batch).  Order: by width class, then input order."""
+    batch).
+
+    Args:
+        samples: the samples to batch.
+        batch_size: most samples per batch.
+        imgH: model input height in px; not needed for the grouping (the padded width ``ceil(ratio) * imgH`` is
+            grouped by its class ``ceil(ratio)``).
+
+    Returns:
+        Batches in order of width class, then input order; every sample exactly once, each batch of one class.
+    """
     groups: dict[int, list[Sample]] = {}
     for s in samples:
         groups.setdefault(math.ceil(max(s.ratio, 1.0)), []).append(s)

@@ -10,7 +10,8 @@ Formats (clovaai/deep-text-recognition-benchmark, ``create_lmdb_dataset.py``):
 
 :func:`folder_to_lmdb` writes the same keys and values that DTRB's script writes from the same folder,
 but never silently drops a sample: a missing or undecodable image or a malformed line is an error unless
-the caller asks to skip and count it.  Output goes to a temporary folder that is renamed when complete.
+the caller asks to skip and count it.  Output goes to a temporary folder that is renamed when complete
+(:func:`easyocr_ko.fsutil.atomic_dir`).
 
 Before an LMDB is opened for reading, :func:`check_lmdb_file` reads its two meta pages and compares the file
 size with the last page they record: lmdb maps the file into memory, and reading a page a truncated file no
@@ -23,17 +24,34 @@ import shutil
 import struct
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import cv2
 import lmdb
 import numpy as np
 
-from easyocr_ko.text.dictionary import label_problem
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import make_temp_dir, named_os_errors
+from easyocr_ko.fsutil import atomic_dir, named_os_errors
+from easyocr_ko.text.dictionary import label_problem
+
+__all__ = [
+    "GT_NAME",
+    "MAP_SIZE",
+    "FolderDataset",
+    "GtEntry",
+    "LmdbDataset",
+    "LmdbSummary",
+    "check_lmdb_file",
+    "decode_gray",
+    "folder_to_lmdb",
+    "image_key",
+    "label_key",
+    "read_gray_file",
+    "read_gt",
+    "write_lmdb",
+]
 
 MAP_SIZE = 1 << 40  # 1 TiB of address space, as DTRB; the file only grows to what is written
 GT_NAME = "gt.txt"
@@ -51,9 +69,13 @@ def label_key(index: int) -> bytes:
 
 def decode_gray(data: bytes) -> np.ndarray | None:
     """Decode encoded image bytes to greyscale uint8 (H, W) exactly as EasyOCR reads a file
-    (``cv2.IMREAD_GRAYSCALE``); ``None`` if the bytes are not a decodable, non-empty image: a corrupt body
-    behind a valid header, or more pixels than OpenCV decodes (its ``CV_IO_MAX_IMAGE_PIXELS``, 2^30), which
-    OpenCV reports by raising ``cv2.error``."""
+    (``cv2.IMREAD_GRAYSCALE``).
+
+    Returns:
+        The pixels, or ``None`` if the bytes are not a decodable, non-empty image: a corrupt body behind a valid
+        header, or more pixels than OpenCV decodes (its ``CV_IO_MAX_IMAGE_PIXELS``, 2^30), which OpenCV reports
+        by raising ``cv2.error`` (caught here).
+    """
     buf = np.frombuffer(data, dtype=np.uint8)
     if buf.size == 0:
         return None
@@ -196,72 +218,77 @@ class LmdbSummary:
     skipped: Counter = field(default_factory=Counter)
 
 
-def _fresh_output(output: Path, overwrite: bool) -> Path:
-    """Check ``output`` can be (re)placed; return a temporary sibling folder to write into."""
-    output = Path(output)
+def _check_replaceable(output: Path, overwrite: bool) -> None:
+    """Check that ``output`` is absent, or (``overwrite``) an LMDB folder that may be replaced.
+
+    Raises:
+        EasyOcrKoError: ``output`` exists without ``overwrite``, or holds files other than ``data.mdb`` and
+            ``lock.mdb``.
+    """
     if output.exists():
         if not overwrite:
             raise EasyOcrKoError(f"{output} already exists: choose another folder or pass --overwrite")
         if output.is_dir() and any(p.name not in ("data.mdb", "lock.mdb") for p in output.iterdir()):
             raise EasyOcrKoError(f"{output} holds files other than an LMDB: refusing to overwrite it")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in output.parent.glob(f".{output.name}.tmp-*"):  # a killed run's staging folder
-        shutil.rmtree(leftover, ignore_errors=True)
-    return make_temp_dir(output.parent, f".{output.name}.tmp-")
 
 
-def _commit(tmp: Path, output: Path) -> None:
-    if output.exists():
-        shutil.rmtree(output)
-    os.replace(tmp, output)
+def _fill_lmdb(samples: Iterable[tuple[bytes, str]], folder: Path, output: Path) -> int:
+    """Write the samples into a new LMDB in ``folder``; return how many.  ``output`` is the name errors give.
+
+    Raises:
+        EasyOcrKoError: a label is invalid, or lmdb cannot write (full disk, I/O error).
+    """
+    count = 0
+    try:
+        env = lmdb.open(str(folder), map_size=MAP_SIZE)
+        try:
+            txn = env.begin(write=True)
+            for image_bytes, label in samples:
+                problem = label_problem(label)
+                if problem:
+                    raise EasyOcrKoError(f"sample {count + 1}: {problem}: {label!r}")
+                count += 1
+                txn.put(image_key(count), image_bytes)
+                txn.put(label_key(count), label.encode("utf-8"))
+                if count % 1000 == 0:
+                    txn.commit()
+                    txn = env.begin(write=True)
+            txn.put(b"num-samples", str(count).encode())
+            txn.commit()
+        finally:
+            env.close()
+    except lmdb.Error as err:
+        why = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise EasyOcrKoError(f"cannot write the LMDB {output}: {why}") from err
+    return count
 
 
 def write_lmdb(samples: Iterable[tuple[bytes, str]], output: Path, overwrite: bool = False) -> LmdbSummary:
     """Write (encoded image bytes, label) pairs to an LMDB with DTRB's key layout.
 
-    The LMDB is built in a temporary sibling folder and renamed to ``output`` when complete, so an
-    interrupted run leaves no half-written ``output``.
+    The LMDB is built in a temporary sibling folder and renamed to ``output`` when complete
+    (:func:`easyocr_ko.fsutil.atomic_dir`), so an interrupted run leaves no half-written ``output``.
 
     Args:
-        samples: pairs in index order (index 1 first).  Labels must be valid DTRB labels.
+        samples: pairs in index order (index 1 first): the encoded image file's bytes (stored unchanged) and
+            its label, which must be a valid DTRB label.  Consumed lazily, one pair at a time.
         output: the LMDB folder to create.
         overwrite: replace an existing LMDB folder.
+
+    Returns:
+        An :class:`LmdbSummary` with ``written`` = the number of pairs (``num-samples``; 0 for no pair).
 
     Raises:
         EasyOcrKoError: ``output`` exists (and not ``overwrite``), a label is invalid, or lmdb cannot write
             (full disk, I/O error: named with ``output``).
-        OSError: the folder cannot be created or renamed (naming the path).
+        OSError: the folder cannot be created or renamed (naming the path); an ``OSError`` raised by
+            ``samples`` itself passes unchanged.
     """
     output = Path(output)
     with named_os_errors(output):
-        tmp = _fresh_output(output, overwrite)
-    try:
-        count = 0
-        try:
-            env = lmdb.open(str(tmp), map_size=MAP_SIZE)
-            try:
-                txn = env.begin(write=True)
-                for image_bytes, label in samples:
-                    problem = label_problem(label)
-                    if problem:
-                        raise EasyOcrKoError(f"sample {count + 1}: {problem}: {label!r}")
-                    count += 1
-                    txn.put(image_key(count), image_bytes)
-                    txn.put(label_key(count), label.encode("utf-8"))
-                    if count % 1000 == 0:
-                        txn.commit()
-                        txn = env.begin(write=True)
-                txn.put(b"num-samples", str(count).encode())
-                txn.commit()
-            finally:
-                env.close()
-        except lmdb.Error as err:
-            raise EasyOcrKoError(f"cannot write the LMDB {output}: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from err
-        with named_os_errors(output):
-            _commit(tmp, output)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        _check_replaceable(output, overwrite)
+    with atomic_dir(output) as tmp:
+        count = _fill_lmdb(samples, tmp, output)
     return LmdbSummary(written=count, output=output)
 
 
@@ -350,8 +377,8 @@ class LmdbDataset:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         check_lmdb_file(self.path)
-        self._env = None
-        self._key = None
+        self._env: lmdb.Environment | None = None
+        self._key: tuple | None = None
         try:
             env = self._open()
             with env.begin(write=False) as txn:
@@ -403,11 +430,18 @@ class LmdbDataset:
         return bytes(image), label.decode("utf-8")
 
     def labels(self) -> list[str]:
-        """All labels in index order (reads only the label keys)."""
+        """All labels in index order (reads only the label keys).
+
+        Raises:
+            EasyOcrKoError: a label key below ``num-samples`` is missing.
+        """
         out = []
         with self._open().begin(write=False) as txn:
             for i in range(1, self.n_samples + 1):
-                out.append(txn.get(label_key(i)).decode("utf-8"))
+                raw = txn.get(label_key(i))
+                if raw is None:
+                    raise EasyOcrKoError(f"{self.path}: index {i} is missing although num-samples is {self.n_samples}")
+                out.append(raw.decode("utf-8"))
         return out
 
 

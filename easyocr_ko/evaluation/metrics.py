@@ -18,8 +18,8 @@ Definitions (a "character" is a Unicode code point of the normalised string):
   match and scores 1.0 (distance 0), consistent with accuracy.  Every other case is identical.
 * CER (character error rate, as in the ASR/OCR literature; the ISRI OCR accuracy tests' "character accuracy"
   is 1 - CER): total edit distance over the corpus divided by the total number of truth characters (a micro
-  average, not a mean of per-sample rates).  When the corpus has no truth characters at all, CER is 0.0 if every prediction is empty
-  too and ``math.inf`` otherwise (any inserted character is an unbounded error relative to nothing).
+  average, not a mean of per-sample rates).  When the corpus has no truth characters at all, CER is 0.0 if every
+  prediction is empty too and ``math.inf`` otherwise (any inserted character is an unbounded error relative to nothing).
 * jamo CER: CER on strings whose precomposed Hangul syllables are decomposed into conjoining jamo
   (U+1100..U+11FF) exactly as Unicode NFD decomposes them (see :func:`to_jamo`), so 잇 for 있 costs
   1 of 3 jamo instead of 1 whole character.
@@ -39,8 +39,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from easyocr_ko.hangul import is_hangul, is_hangul_syllable, to_jamo
 

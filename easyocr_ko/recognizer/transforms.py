@@ -20,16 +20,23 @@ accuracy measured during training is the accuracy Reader delivers.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
 import torch
 from PIL import Image
 
+__all__ = ["crop_ratio", "resize_to_height", "batch_width", "contrast_grey", "adjust_contrast_grey", "align_collate",
+           "normalized_row", "pad_rows", "reader_tensor"]
+
 
 def crop_ratio(width: int, height: int) -> float:
-    """EasyOCR's ``calculate_ratio``: ``w / h``, inverted when below 1 (tall crops), so always >= 1."""
+    """EasyOCR's ``calculate_ratio``: ``w / h`` (px / px), inverted when below 1 (tall crops), so always >= 1.
+
+    Raises:
+        ZeroDivisionError: ``height`` (or, for a tall crop, ``width``) is 0.
+    """
     ratio = width / height
     return 1.0 / ratio if ratio < 1.0 else ratio
 
@@ -63,14 +70,15 @@ def resize_to_height(gray: np.ndarray, imgH: int = 64) -> tuple[np.ndarray, floa
 
 
 def batch_width(ratios: Sequence[float], imgH: int = 64, max_width: int | None = None) -> int:
-    """Padded batch width ``ceil(max(max(ratios), 1)) * imgH`` (``get_image_list``), optionally capped at
-    ``max_width`` px (training only; EasyOCR has no cap)."""
+    """Padded batch width in px: ``ceil(max(max(ratios), 1)) * imgH`` (``get_image_list``), optionally capped at
+    ``max_width`` px (training only; EasyOCR has no cap).  No ratios give ``imgH``."""
     width = math.ceil(max(max(ratios, default=1.0), 1.0)) * imgH
     return min(width, max_width) if max_width else width
 
 
 def contrast_grey(img: np.ndarray) -> tuple[float, float, float]:
-    """EasyOCR's ``contrast_grey``: (contrast, 90th percentile, 10th percentile)."""
+    """EasyOCR's ``contrast_grey`` of a uint8 image: ``(contrast, high, low)`` with ``high`` / ``low`` the 90th /
+    10th percentile grey levels and ``contrast = (high - low) / max(10, high + low)``."""
     high = np.percentile(img, 90)
     low = np.percentile(img, 10)
     return (high - low) / np.maximum(10, high + low), high, low
@@ -78,7 +86,15 @@ def contrast_grey(img: np.ndarray) -> tuple[float, float, float]:
 
 def adjust_contrast_grey(img: np.ndarray, target: float = 0.4) -> np.ndarray:
     """EasyOCR's ``adjust_contrast_grey``: stretch a low-contrast uint8 image (used on Reader's second pass
-    for boxes read with confidence below ``contrast_ths``)."""
+    for boxes read with confidence below ``contrast_ths``).
+
+    Args:
+        img: uint8 (H, W) greyscale image.
+        target: images whose :func:`contrast_grey` is below it are stretched; others are returned as they are.
+
+    Returns:
+        uint8 (H, W).
+    """
     contrast, high, low = contrast_grey(img)
     if contrast < target:
         img = img.astype(int)
@@ -109,7 +125,7 @@ def normalized_row(img: np.ndarray, imgH: int, imgW: int | None = None, adjust_c
     ``min(ceil(imgH * w / h), imgW)`` (no cap when ``imgW`` is None), scaled to [-1, 1].
 
     Returns:
-        float32 (imgH, width).
+        float32 (imgH, width) in [-1, 1].
     """
     if adjust_contrast > 0:
         img = adjust_contrast_grey(img, target=adjust_contrast)
@@ -117,13 +133,13 @@ def normalized_row(img: np.ndarray, imgH: int, imgW: int | None = None, adjust_c
     resized_w = math.ceil(imgH * (w / float(h)))
     if imgW is not None:
         resized_w = min(resized_w, imgW)
-    pil = Image.fromarray(img, "L").resize((resized_w, imgH), Image.BICUBIC)
+    pil = Image.fromarray(img, "L").resize((resized_w, imgH), Image.Resampling.BICUBIC)
     return torch.from_numpy(np.asarray(pil, dtype=np.uint8).copy()).float().div(255).sub(0.5).div(0.5)
 
 
 def pad_rows(rows: Sequence[torch.Tensor], imgH: int, imgW: int) -> torch.Tensor:
-    """Stack rows of :func:`normalized_row` (each at most ``imgW`` wide) into float32 (N, 1, imgH, imgW), each
-    right-padded by repeating its last column (EasyOCR's ``NormalizePAD``)."""
+    """Stack rows of :func:`normalized_row` (float32 (imgH, w), w <= ``imgW``) into float32 (N, 1, imgH, imgW),
+    each right-padded by repeating its last column (EasyOCR's ``NormalizePAD``)."""
     out = torch.empty((len(rows), 1, imgH, imgW), dtype=torch.float32)
     for k, tensor in enumerate(rows):
         resized_w = tensor.shape[1]
@@ -147,16 +163,3 @@ def reader_tensor(crops: Sequence[np.ndarray], imgH: int = 64, adjust_contrast: 
     resized, ratios = zip(*(resize_to_height(c, imgH) for c in crops))
     return align_collate(resized, imgH, batch_width(ratios, imgH), adjust_contrast)
 
-
-def to_gray(image: np.ndarray) -> np.ndarray:
-    """Greyscale uint8 as EasyOCR's ``reformat_input`` makes it from an array: 2-D kept, (H, W, 1)
-    squeezed, BGR via ``cv2.COLOR_BGR2GRAY``, RGBA via RGB->BGR->grey."""
-    if image.ndim == 2:
-        return image
-    if image.ndim == 3 and image.shape[2] == 1:
-        return image[:, :, 0]
-    if image.ndim == 3 and image.shape[2] == 3:
-        return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    if image.ndim == 3 and image.shape[2] == 4:
-        return cv2.cvtColor(cv2.cvtColor(image[:, :, :3], cv2.COLOR_RGB2BGR), cv2.COLOR_BGR2GRAY)
-    raise ValueError(f"unsupported image shape {image.shape}")

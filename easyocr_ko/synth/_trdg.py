@@ -34,7 +34,7 @@ _generator: Any = None
 
 def _get_text_height(image_font: ImageFont.FreeTypeFont, text: str) -> int:
     """Pillow-10 replacement of trdg's ``get_text_height`` (Pillow 9: ``getsize(text)[1]``)."""
-    return image_font.getbbox(text)[3]
+    return int(image_font.getbbox(text)[3])
 
 
 class _CachedFontModule:

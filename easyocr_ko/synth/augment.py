@@ -4,9 +4,13 @@ trdg draws every glyph of a word from one font at one size on one baseline: clea
 aligned.  Real pen writing photographed with a phone differs in ways a recognizer must learn to ignore:
 syllables of uneven size, height and tilt, slanted writing, strokes that thicken and fade with pen
 pressure, lined and shadowed paper, blur, sensor noise, JPEG, a slightly tilted camera, and (on signs)
-light text on a dark ground.  This module reproduces each of these as a pure function on a greyscale
-image, plus :func:`render_jittered`, which draws a word syllable by syllable with Pillow (an alternative to
-trdg for synthetic data), and a composer :func:`apply` driven by a frozen :class:`AugmentConfig`.
+light text on a dark ground.  This module reproduces the pen, paper and camera effects as pure functions on
+a greyscale image, with a composer :func:`apply` driven by a frozen :class:`AugmentConfig` (the options and
+their presets are :class:`easyocr_ko.config.AugmentOptions`).  The per-syllable variation of size, height and
+tilt is made when the text is drawn, by :func:`easyocr_ko.synth.jitter.render_jittered`.
+
+Order of the sections below: helpers; pen (stroke width, elastic warp, slant, ink pressure); paper (texture,
+ruled lines); camera (blur, motion blur, noise, JPEG; perspective); signs (polarity); the composer.
 
 Contracts shared by every transform ``f(image, rng, **params)``:
 
@@ -26,7 +30,8 @@ unchanged by the transforms that need an ink estimate.
 
 Example:
     >>> import numpy as np
-    >>> from easyocr_ko.synth.augment import AugmentConfig, apply, render_jittered
+    >>> from easyocr_ko.synth.augment import AugmentConfig, apply
+    >>> from easyocr_ko.synth.jitter import render_jittered
     >>> from easyocr_ko.resources import fonts_dir
     >>> rng = np.random.default_rng(0)
     >>> img = render_jittered("손글씨", fonts_dir() / "NanumPen.ttf", 64, rng=rng)
@@ -36,27 +41,40 @@ Example:
 """
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import dataclass, fields, replace
-from pathlib import Path
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
+from easyocr_ko.config import AUGMENT_PRESET_NAMES, AugmentOptions
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.synth.fonts import cached_font
+
+__all__ = [
+    "REFERENCE_HEIGHT", "MIN_INK_CONTRAST", "PRESET_NAMES", "AugmentConfig", "apply", "levels",
+    "vary_stroke_width", "elastic_warp", "slant", "ink_pressure", "paper_texture", "ruled_lines",
+    "gaussian_blur", "motion_blur", "gaussian_noise", "jpeg_artifacts", "perspective", "invert_polarity",
+]
 
 REFERENCE_HEIGHT = 64  # px; strengths in px are given at EasyOCR gen2's imgH and scaled with the image height
 MIN_INK_CONTRAST = 16  # grey levels between ground and ink below which an image is taken to hold no ink
-_REFERENCE_GLYPHS = "한"  # a tall syllable: the least vertical frame of a line of Korean text
 
 
 # ---------------------------------------------------------------- helpers
 
 def _check_image(image: Any) -> np.ndarray:
+    """``image`` itself, once checked to be a transform's input.
+
+    Args:
+        image: anything.
+
+    Returns:
+        ``image``: a uint8 (H, W) array with H, W >= 4.
+
+    Raises:
+        ValueError: anything else (one line, naming what was given).
+    """
     if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 2:
         got = f"{image.dtype} array of shape {image.shape}" if isinstance(image, np.ndarray) else type(image).__name__
         raise ValueError(f"image must be a uint8 greyscale array (H, W), got {got}")
@@ -66,11 +84,12 @@ def _check_image(image: Any) -> np.ndarray:
 
 
 def _to_uint8(x: np.ndarray) -> np.ndarray:
-    """Round float values to uint8, saturating at 0 and 255."""
+    """Float values (any shape) rounded to uint8 (same shape), saturating at 0 and 255."""
     return np.clip(x + 0.5, 0, 255).astype(np.uint8)
 
 
 def _scale(image: np.ndarray) -> float:
+    """``H / 64``: the factor from px at imgH 64 (:data:`REFERENCE_HEIGHT`) to px of this (H, W) image."""
     return image.shape[0] / REFERENCE_HEIGHT
 
 
@@ -152,175 +171,7 @@ def _edge_taper(n: int, ramp: float) -> np.ndarray:
     return np.clip(np.minimum(idx, n - 1 - idx) / max(ramp, 1.0), 0.0, 1.0)
 
 
-# ---------------------------------------------------------------- 1. syllable-by-syllable rendering
-
-def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    return cached_font(path, size)
-
-
-@functools.lru_cache(maxsize=32)
-def _reference_rows(path: str, size: int) -> tuple[int, int]:
-    """Top and bottom (exclusive) rows of the ink of :data:`_REFERENCE_GLYPHS`, relative to the baseline."""
-    font = _font(path, size)
-    canvas = Image.new("L", (4 * size, 3 * size), 0)
-    ImageDraw.Draw(canvas).text((size // 2, 2 * size), _REFERENCE_GLYPHS, font=font, fill=255, anchor="ls")
-    box = canvas.getbbox()
-    if box is None:
-        return -size * 3 // 4, 0
-    return box[1] - 2 * size, box[3] - 2 * size
-
-
-def render_jittered(
-    text: str,
-    font_path: Path | str,
-    height: int = REFERENCE_HEIGHT,
-    *,
-    rng: np.random.Generator,
-    baseline_jitter: float = 0.05,
-    scale_jitter: float = 0.12,
-    aspect_jitter: float = 0.10,
-    rotation: float = 5.0,
-    spacing: tuple[float, float] = (-0.05, 0.15),
-    space_gap: tuple[float, float] = (0.2, 0.55),
-    slope: float = 0.03,
-    margin: tuple[float, float] = (0.04, 0.14),
-    ink_level: tuple[int, int] = (0, 50),
-) -> np.ndarray:
-    """Draw ``text`` one character at a time, each with its own size, height, tilt and spacing.
-
-    Each character is drawn with Pillow (``ImageFont.truetype``, anchor ``ls`` = left/baseline) into its own
-    mask, scaled by ``U(1 - scale_jitter, 1 + scale_jitter)`` (its width by a further
-    ``U(1 - aspect_jitter, 1 + aspect_jitter)``), rotated by ``U(-rotation, rotation)``
-    degrees about its centre, shifted off the baseline by ``N(0, baseline_jitter)`` (clipped to 2.5 sigma)
-    and followed by an extra gap of ``U(*spacing)``; the whole line rises or falls with a slope in
-    ``U(-slope, slope)``; a space is a gap of ``U(*space_gap)``.  Lengths are fractions of the font size.
-    The line is framed by its ink, vertically extended to at least the ink of a tall syllable (``한``) on
-    the line's baseline, so that a short word such as ``"..."`` is neither blown up to full height nor
-    moved off the baseline, plus margins of ``U(*margin)`` of the frame height on each side, then resized
-    (``INTER_AREA``; cubic when enlarging) to exactly ``height`` rows keeping the aspect ratio.
-
-    Characters the font does not draw come out as Pillow's ``.notdef`` box: pair words with fonts through
-    :meth:`easyocr_ko.synth.fonts.FontInfo.can_draw` first.  Each code point is drawn on its own, so give NFC
-    text (an NFD syllable would be drawn as separate jamo).
-
-    Args:
-        text: the label; other whitespace than ``" "`` is treated as a space.
-        font_path: a .ttf/.otf file.
-        height: output height in px (EasyOCR gen2 imgH: 64), >= 8.
-        rng: the only randomness used.
-        baseline_jitter: sigma of the per-character vertical offset, fraction of the font size, in [0, 0.2].
-        scale_jitter: half-range of the per-character scale, in [0, 0.4].
-        aspect_jitter: half-range of the per-character extra horizontal scale, in [0, 0.4].
-        rotation: half-range of the per-character rotation in degrees, in [0, 20].
-        spacing: range of the extra gap after each character, fractions of the font size.
-        space_gap: range of the width of a space, fractions of the font size.
-        slope: half-range of the line's slope (rise over run), in [0, 0.2].
-        margin: range of each margin, fractions of the frame height.
-        ink_level: range of the ink's grey level (the paper is 255).
-
-    Returns:
-        uint8 (height, W), dark text on white (255), W >= 1.
-
-    Raises:
-        ValueError: ``height`` < 8, a parameter out of range, or ``text`` draws no ink with this font.
-        FileNotFoundError / EasyOcrKoError: the font is missing or unreadable (see
-            :func:`easyocr_ko.synth.fonts.load_font`).
-    """
-    if height < 8:
-        raise ValueError(f"height must be >= 8 px, got {height}")
-    checks = [
-        (0 <= baseline_jitter <= 0.2, "baseline_jitter must be in [0, 0.2]"),
-        (0 <= scale_jitter <= 0.4, "scale_jitter must be in [0, 0.4]"),
-        (0 <= aspect_jitter <= 0.4, "aspect_jitter must be in [0, 0.4]"),
-        (0 <= rotation <= 20, "rotation must be in [0, 20] degrees"),
-        (0 <= slope <= 0.2, "slope must be in [0, 0.2]"),
-        (-0.3 <= spacing[0] <= spacing[1] <= 1.0, "spacing must be a range within [-0.3, 1]"),
-        (0 <= space_gap[0] <= space_gap[1] <= 2.0, "space_gap must be a range within [0, 2]"),
-        (0 <= margin[0] <= margin[1] <= 1.0, "margin must be a range within [0, 1]"),
-        (0 <= ink_level[0] <= ink_level[1] <= 200, "ink_level must be a range within [0, 200]"),
-    ]
-    for ok, message in checks:
-        if not ok:
-            raise ValueError(message)
-    size = height  # render at about the output scale; the final resize is then a mild down-scale
-    font = _font(str(font_path), size)
-    line_slope = rng.uniform(-slope, slope)
-    pen = 0.0
-    pieces: list[tuple[np.ndarray, int, int]] = []  # (transformed mask, x, y) in line coordinates
-    x_min = y_min = math.inf
-    x_max = y_max = -math.inf
-    pad = 2
-    for ch in text:
-        if ch.isspace():
-            pen += rng.uniform(*space_gap) * size
-            continue
-        x0, y0, x1, y1 = font.getbbox(ch, anchor="ls")
-        if x1 <= x0 or y1 <= y0:
-            pen += font.getlength(ch)
-            continue
-        w, h = x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
-        canvas = Image.new("L", (w, h), 0)
-        ImageDraw.Draw(canvas).text((pad - x0, pad - y0), ch, font=font, fill=255, anchor="ls")
-        glyph = np.asarray(canvas)
-        s = rng.uniform(1 - scale_jitter, 1 + scale_jitter)
-        sx = s * rng.uniform(1 - aspect_jitter, 1 + aspect_jitter)
-        angle = math.radians(rng.uniform(-rotation, rotation))
-        dy = float(np.clip(rng.normal(0.0, baseline_jitter), -2.5 * baseline_jitter, 2.5 * baseline_jitter))
-        gap = rng.uniform(*spacing)
-        # Glyph centre in line coordinates (origin: start of the baseline); scaling keeps the point on
-        # the baseline below the centre fixed, so a smaller syllable still sits on the line.
-        cx_local, cy_local = w / 2, h / 2
-        cx = pen + (x0 - pad + cx_local) * sx
-        cy = (y0 - pad + cy_local) * s + dy * size + line_slope * cx
-        cos, sin = math.cos(angle), math.sin(angle)
-        lin = np.array([[cos * sx, sin * s], [-sin * sx, cos * s]])  # rotate (counter-clockwise) after scaling
-        m = np.hstack([lin, (np.array([cx_local, cy_local]) - lin @ [cx_local, cy_local])[:, None]])
-        corners = np.array([[0, 0, 1], [w, 0, 1], [0, h, 1], [w, h, 1]], dtype=np.float64) @ m.T
-        half_w = (corners[:, 0].max() - corners[:, 0].min()) / 2
-        half_h = (corners[:, 1].max() - corners[:, 1].min()) / 2
-        left, top = cx - half_w, cy - half_h
-        ix, iy = math.floor(left), math.floor(top)
-        out_w, out_h = math.ceil(2 * half_w) + 2, math.ceil(2 * half_h) + 2
-        # move the transformed centre to (cx - ix, cy - iy) inside the piece: sub-pixel exact placement
-        m[0, 2] += (cx - ix) - cx_local
-        m[1, 2] += (cy - iy) - cy_local
-        piece = cv2.warpAffine(glyph, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=0)
-        rows = np.flatnonzero(piece.max(axis=1) > 0)
-        cols = np.flatnonzero(piece.max(axis=0) > 0)
-        if rows.size:  # the frame follows the ink, not the glyph's advance box
-            pieces.append((piece, ix, iy))
-            x_min, x_max = min(x_min, ix + cols[0]), max(x_max, ix + cols[-1] + 1)
-            y_min, y_max = min(y_min, iy + rows[0]), max(y_max, iy + rows[-1] + 1)
-        pen += font.getlength(ch) * sx + gap * size
-    if not pieces:
-        raise ValueError(f"text {text!r} draws no ink with font {Path(font_path).name}")
-    ref_top, ref_bottom = _reference_rows(str(font_path), size)
-    for x in (0.0, pen):  # the reference box at both ends of the sloped line
-        y_min = min(y_min, ref_top + line_slope * x)
-        y_max = max(y_max, ref_bottom + line_slope * x)
-    frame_h = y_max - y_min
-    m_top, m_bottom, m_left, m_right = (rng.uniform(*margin) * frame_h for _ in range(4))
-    ox, oy = math.floor(x_min - m_left), math.floor(y_min - m_top)
-    cw = max(1, math.ceil(x_max + m_right) - ox)
-    ch_ = max(1, math.ceil(y_max + m_bottom) - oy)
-    # paste on a canvas that holds both the crop window and every (padded) piece, then cut the window
-    bx0 = min(ox, min(ix for _, ix, _ in pieces))
-    by0 = min(oy, min(iy for _, _, iy in pieces))
-    bx1 = max(ox + cw, max(ix + p.shape[1] for p, ix, _ in pieces))
-    by1 = max(oy + ch_, max(iy + p.shape[0] for p, _, iy in pieces))
-    big = np.zeros((by1 - by0, bx1 - bx0), dtype=np.uint8)
-    for piece, ix, iy in pieces:
-        region = big[iy - by0:iy - by0 + piece.shape[0], ix - bx0:ix - bx0 + piece.shape[1]]
-        np.maximum(region, piece, out=region)
-    ink_canvas = big[oy - by0:oy - by0 + ch_, ox - bx0:ox - bx0 + cw]
-    ink = rng.uniform(*ink_level)
-    image = 255.0 - ink_canvas.astype(np.float32) * np.float32((255.0 - ink) / 255.0)
-    out_w = max(1, round(cw * height / ch_))
-    interp = cv2.INTER_AREA if ch_ >= height else cv2.INTER_CUBIC
-    return _to_uint8(cv2.resize(image, (out_w, height), interpolation=interp))
-
-
-# ---------------------------------------------------------------- 2-5. pen: stroke, warp, slant, ink
+# ---------------------------------------------------------------- pen: stroke, warp, slant, ink
 
 def _morph_by_column(image: np.ndarray, radius: np.ndarray, op: int) -> np.ndarray:
     """Grey erosion/dilation whose radius varies by column: float32 (H, W).
@@ -480,7 +331,7 @@ def ink_pressure(image: np.ndarray, rng: np.random.Generator, *, darkest: tuple[
     return _to_uint8(image.astype(np.float32) + a * (target - np.float32(ink)))
 
 
-# ---------------------------------------------------------------- 6. paper
+# ---------------------------------------------------------------- paper
 
 def paper_texture(image: np.ndarray, rng: np.random.Generator, *, strength: float = 1.0,
                   fibres: bool = True) -> np.ndarray:
@@ -607,7 +458,7 @@ def ruled_lines(image: np.ndarray, rng: np.random.Generator, *, darkness: tuple[
     return _to_uint8(image.astype(np.float32) * (1.0 - cover * np.float32(1.0 / 255.0)))
 
 
-# ---------------------------------------------------------------- 7. degradations
+# ---------------------------------------------------------------- camera: blur, noise, JPEG
 
 def gaussian_blur(image: np.ndarray, rng: np.random.Generator, *, max_sigma: float = 1.0) -> np.ndarray:
     """Defocus: Gaussian blur of sigma ``U(0.3, 1) * max_sigma * H / 64`` px.
@@ -700,12 +551,13 @@ def jpeg_artifacts(image: np.ndarray, rng: np.random.Generator, *, min_quality: 
         raise ValueError(f"JPEG quality range must satisfy 10 <= min <= max <= 100, got {min_quality}..{max_quality}")
     quality = int(rng.integers(min_quality, max_quality + 1))
     ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    if not ok:  # pragma: no cover - libjpeg does not fail on a valid uint8 image
+    decoded = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else None
+    if decoded is None:  # pragma: no cover - libjpeg does not fail on a valid uint8 image
         raise EasyOcrKoError("OpenCV could not JPEG-encode the image")
-    return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    return np.asarray(decoded, dtype=np.uint8)
 
 
-# ---------------------------------------------------------------- 8. perspective
+# ---------------------------------------------------------------- camera: perspective
 
 def perspective(image: np.ndarray, rng: np.random.Generator, *, max_shift_x: float = 0.04,
                 max_shift_y: float = 0.10) -> np.ndarray:
@@ -737,7 +589,7 @@ def perspective(image: np.ndarray, rng: np.random.Generator, *, max_shift_x: flo
     return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-# ---------------------------------------------------------------- 9. polarity
+# ---------------------------------------------------------------- signs: polarity
 
 def invert_polarity(image: np.ndarray, rng: np.random.Generator, *, background: tuple[float, float] = (25, 110),
                     text: tuple[float, float] = (185, 250), min_contrast: float = 90.0) -> np.ndarray:
@@ -776,160 +628,37 @@ def invert_polarity(image: np.ndarray, rng: np.random.Generator, *, background: 
 # ---------------------------------------------------------------- composer
 
 @dataclass(frozen=True)
-class AugmentConfig:
-    """Which transforms :func:`apply` uses, how often (``*_p`` in [0, 1]) and how strongly.
+class AugmentConfig(AugmentOptions):
+    """:class:`easyocr_ko.config.AugmentOptions` that can be called as a transform: ``config(image, rng)`` is
+    ``apply(image, rng, config)``, so a config can be passed where ``f(gray, rng) -> gray`` is expected (gen's
+    renderer, finetune's batch loader).
 
-    Strengths in px are px at imgH 64 and scale with the image height.  All ``*_p = 0`` (the ``none``
-    preset) makes :func:`apply` the identity.  Build one with :meth:`parse` (a preset name and overrides) or
-    directly; every field is range-checked so that no setting destroys legibility.
+    The fields, their ranges and the presets are those of :class:`~easyocr_ko.config.AugmentOptions` (kept
+    in the core config module so that a verb's config can check an ``--augment`` spec before any work);
+    build one with :meth:`parse` (``"handwriting,elastic_p=0.8"``, a YAML mapping, ``None``) or
+    :meth:`preset`, which return an :class:`AugmentConfig`, or directly.
 
-    Attributes:
-        stroke_p / stroke_radius: :func:`vary_stroke_width`, radius in [0, 3] px.
-        elastic_p / elastic_alpha / elastic_wave: :func:`elastic_warp`, local displacement in [0, 5] px,
-            baseline wave in [0, 5] px.
-        slant_p / slant_max: :func:`slant`, shear in [0, 0.7].
-        ink_p / ink_lift: :func:`ink_pressure`, lightening along the line in [0, 150] grey levels.
-        paper_p / paper_strength: :func:`paper_texture`, in [0, 1].
-        lines_p: :func:`ruled_lines` (never together with inverted polarity: signs are not ruled).
-        polarity_p: :func:`invert_polarity` (its paper, if any, is a plain sign: no fibres, no lines).
-        perspective_p / perspective_shift: :func:`perspective`, corner shift in [0, 0.1] of the width
-            (twice that fraction of the height).
-        blur_p / blur_sigma: Gaussian blur, sigma in [0, 2.5] px; a fraction ``motion_fraction`` of the
-            blurs are :func:`motion_blur` of length up to ``motion_length`` in [2, 9] px.
-        noise_p / noise_sigma: :func:`gaussian_noise`, sigma in [0, 30].
-        jpeg_p / jpeg_quality: :func:`jpeg_artifacts`, lowest quality in [10, 95] (highest 95).
+    Raises:
+        EasyOcrKoError: (on construction) a field that is not a finite number or is out of its range.
     """
 
-    stroke_p: float = 0.0
-    stroke_radius: float = 1.2
-    elastic_p: float = 0.0
-    elastic_alpha: float = 2.0
-    elastic_wave: float = 2.0
-    slant_p: float = 0.0
-    slant_max: float = 0.3
-    ink_p: float = 0.0
-    ink_lift: float = 80.0
-    paper_p: float = 0.0
-    paper_strength: float = 1.0
-    lines_p: float = 0.0
-    polarity_p: float = 0.0
-    perspective_p: float = 0.0
-    perspective_shift: float = 0.04
-    blur_p: float = 0.0
-    blur_sigma: float = 1.0
-    motion_fraction: float = 0.3
-    motion_length: float = 5.0
-    noise_p: float = 0.0
-    noise_sigma: float = 8.0
-    jpeg_p: float = 0.0
-    jpeg_quality: int = 35
-
-    def __post_init__(self) -> None:
-        limits = {
-            "stroke_radius": (0, 3), "elastic_alpha": (0, 5), "elastic_wave": (0, 5), "slant_max": (0, 0.7),
-            "ink_lift": (0, 150), "paper_strength": (0, 1), "perspective_shift": (0, 0.1),
-            "blur_sigma": (0, 2.5), "motion_fraction": (0, 1), "motion_length": (2, 9),
-            "noise_sigma": (0, 30), "jpeg_quality": (10, 95),
-        }
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise EasyOcrKoError(f"augment option {f.name} must be a number, got {value!r}")
-            lo, hi = (0, 1) if f.name.endswith("_p") else limits[f.name]
-            if not lo <= value <= hi:
-                raise EasyOcrKoError(f"augment option {f.name} must be in [{lo}, {hi}], got {value}")
-        if not isinstance(self.jpeg_quality, int) and not float(self.jpeg_quality).is_integer():
-            raise EasyOcrKoError(f"augment option jpeg_quality must be an integer, got {self.jpeg_quality}")
-
-    @classmethod
-    def preset(cls, name: str) -> "AugmentConfig":
-        """The named preset: one of :data:`PRESET_NAMES`.
-
-        Raises:
-            EasyOcrKoError: unknown name.
-        """
-        key = name.strip().lower()
-        if key not in _PRESETS:
-            raise EasyOcrKoError(f"unknown augment preset {name!r}: choose one of {', '.join(PRESET_NAMES)}")
-        return cls(**_PRESETS[key])
-
-    @classmethod
-    def parse(cls, spec: "str | Mapping[str, Any] | AugmentConfig | None") -> "AugmentConfig":
-        """A config from a preset name with optional overrides.
-
-        Accepted forms: ``None`` or ``""`` (= ``none``); ``"handwriting"``;
-        ``"handwriting,elastic_p=0.8,blur_sigma=1.5"`` (a preset then ``key=value`` overrides; without a
-        leading preset name the base is ``none``); a mapping with an optional ``preset`` key and field
-        overrides (as read from YAML); an :class:`AugmentConfig` (returned as is).
-
-        Raises:
-            EasyOcrKoError: unknown preset or option, a value that is not a number, or a value out of range.
-        """
-        if spec is None:
-            return cls.preset("none")
-        if isinstance(spec, AugmentConfig):
-            return spec
-        if isinstance(spec, str):
-            parts = [p.strip() for p in spec.split(",") if p.strip()]
-            name = "none"
-            if parts and "=" not in parts[0]:
-                name = parts.pop(0)
-            overrides: dict[str, Any] = {}
-            for part in parts:
-                key, sep, value = part.partition("=")
-                if not sep:
-                    raise EasyOcrKoError(f"augment option {part!r} must be key=value (a preset name goes first)")
-                overrides[key.strip()] = value.strip()
-        elif isinstance(spec, Mapping):
-            overrides = dict(spec)
-            name = str(overrides.pop("preset", "none"))
-        else:
-            raise EasyOcrKoError(f"augment must be a preset name or a mapping, got {type(spec).__name__}")
-        base = cls.preset(name)
-        known = {f.name: f for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for key, value in overrides.items():
-            if key not in known:
-                raise EasyOcrKoError(f"unknown augment option {key!r}; known: {', '.join(known)}")
-            values[key] = _number(key, value, integer=key == "jpeg_quality")
-        return replace(base, **values)
-
     def __call__(self, image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """``apply(image, rng, self)``: lets a config be passed where ``f(gray, rng) -> gray`` is expected."""
+        """``apply(image, rng, self)``.
+
+        Args:
+            image: uint8 (H, W), dark text on a light ground.
+            rng: randomness.
+
+        Returns:
+            uint8 (H, W'), as :func:`apply`.
+
+        Raises:
+            ValueError: not a uint8 (H, W) image of at least 4x4 px.
+        """
         return apply(image, rng, self)
 
 
-def _number(key: str, value: Any, integer: bool) -> float | int:
-    if isinstance(value, bool):
-        raise EasyOcrKoError(f"augment option {key} must be a number, got {value!r}")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise EasyOcrKoError(f"augment option {key} must be a number, got {value!r}") from None
-    if integer:
-        if not number.is_integer():
-            raise EasyOcrKoError(f"augment option {key} must be an integer, got {value!r}")
-        return int(number)
-    return number
-
-
-_PRESETS: dict[str, dict[str, float]] = {
-    "none": {},
-    "light": dict(stroke_p=0.3, stroke_radius=0.8, elastic_p=0.3, elastic_alpha=1.2, elastic_wave=1.0,
-                  slant_p=0.3, slant_max=0.2, ink_p=0.3, ink_lift=50, paper_p=0.3, paper_strength=0.5,
-                  lines_p=0.05, polarity_p=0.03, perspective_p=0.15, perspective_shift=0.02,
-                  blur_p=0.25, blur_sigma=0.8, noise_p=0.25, noise_sigma=6, jpeg_p=0.2, jpeg_quality=50),
-    "handwriting": dict(stroke_p=0.5, stroke_radius=1.2, elastic_p=0.6, elastic_alpha=2.0, elastic_wave=2.0,
-                        slant_p=0.5, slant_max=0.3, ink_p=0.5, ink_lift=80, paper_p=0.4, paper_strength=0.7,
-                        lines_p=0.15, polarity_p=0.05, perspective_p=0.2, perspective_shift=0.03,
-                        blur_p=0.3, blur_sigma=1.0, noise_p=0.3, noise_sigma=8, jpeg_p=0.3, jpeg_quality=40),
-    "full": dict(stroke_p=0.6, stroke_radius=1.5, elastic_p=0.7, elastic_alpha=2.5, elastic_wave=2.5,
-                 slant_p=0.6, slant_max=0.4, ink_p=0.6, ink_lift=100, paper_p=0.7, paper_strength=1.0,
-                 lines_p=0.25, polarity_p=0.15, perspective_p=0.4, perspective_shift=0.04,
-                 blur_p=0.4, blur_sigma=1.3, motion_fraction=0.35, motion_length=6, noise_p=0.5,
-                 noise_sigma=10, jpeg_p=0.5, jpeg_quality=30),
-}
-PRESET_NAMES = tuple(_PRESETS)  # ("none", "light", "handwriting", "full")
+PRESET_NAMES = AUGMENT_PRESET_NAMES  # ("none", "light", "handwriting", "full")
 _STAGES = ("stroke", "elastic", "slant", "ink", "paper", "lines", "polarity", "perspective", "blur", "noise",
            "jpeg")
 

@@ -13,17 +13,18 @@ import functools
 import hashlib
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.hangul import HANGUL_SYLLABLES, is_hangul_syllable
 from easyocr_ko.resources import fonts_dir
 
-FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")  # Pillow/FreeType reads WOFF; WOFF2 needs Brotli (in Pillow's wheels)
-HANGUL_SYLLABLES = "".join(chr(c) for c in range(0xAC00, 0xD7A4))  # 11,172 modern syllables, U+AC00..U+D7A3
+# Pillow/FreeType reads WOFF; WOFF2 needs Brotli (in Pillow's wheels)
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 _NOTDEF_PROBES = ("\U0010fffd", "\uffff", "\u0378", "\U000e0fff")  # never assigned / private: drawn as .notdef
 _PLACEHOLDER_MIN_SHARED = 4  # a bitmap drawn for >= this many characters is a placeholder, not a glyph
 _CHECK_SIZE = 32  # px; the check renders at this size (trdg renders at the image height, e.g. 64)
@@ -223,7 +224,8 @@ def damage_reason(failures: Counter, candidates: int) -> str | None:
     return f"damaged glyph data: {n} of {candidates} characters fail to render ({message})"
 
 
-def inspect_fonts(paths: Sequence[Path], chars: Iterable[str], rejected: dict[str, str] | None = None) -> list[FontInfo]:
+def inspect_fonts(paths: Sequence[Path], chars: Iterable[str],
+                  rejected: dict[str, str] | None = None) -> list[FontInfo]:
     """Check each font against ``chars`` and describe it.
 
     Every font must draw at least one Hangul syllable: the check also renders a spread sample of syllables
@@ -257,7 +259,7 @@ def inspect_fonts(paths: Sequence[Path], chars: Iterable[str], rejected: dict[st
         if damaged:
             rejected[str(path)] = damaged
             continue
-        if not any("\uac00" <= c <= "\ud7a3" for c in drawn):
+        if not any(is_hangul_syllable(c) for c in drawn):
             raise EasyOcrKoError(f"font {path} draws no Hangul syllable: it cannot render Korean text")
         entry = manifest.get(path.name) if path.parent.resolve() == fonts_dir().resolve() else None
         infos.append(
@@ -279,7 +281,19 @@ def inspect_fonts(paths: Sequence[Path], chars: Iterable[str], rejected: dict[st
 def update_manifest(folder: Path | None = None) -> list[dict]:
     """Recompute the measured fields of ``manifest.json`` (sha256, family, style, ``hangul_syllables``,
     ``ascii_printable``) from the font files; the hand-entered fields (file, licence, licence_files, source,
-    handwriting) are kept.  Written atomically.  Returns the entries."""
+    handwriting) are kept.  Written atomically.  Maintainers run it through ``tools/update_font_manifest.py``
+    after adding or changing a shipped font.
+
+    Args:
+        folder: the folder holding ``manifest.json`` and the fonts it lists (default: the shipped ``fonts/``).
+
+    Returns:
+        The manifest's entries, as written.
+
+    Raises:
+        FileNotFoundError: ``manifest.json`` or a font it lists is missing.
+        EasyOcrKoError: a listed font cannot be read.
+    """
     import string
 
     from easyocr_ko.fsutil import write_lines_atomic
@@ -295,13 +309,8 @@ def update_manifest(folder: Path | None = None) -> list[dict]:
             family=family,
             style=style,
             sha256=sha256_file(path),
-            hangul_syllables=sum(1 for c in drawn if "\uac00" <= c <= "\ud7a3"),
+            hangul_syllables=sum(1 for c in drawn if is_hangul_syllable(c)),
             ascii_printable=sum(1 for c in drawn if c in ascii_printable),
         )
     write_lines_atomic([json.dumps(data, ensure_ascii=False, indent=1)], folder / "manifest.json")
     return data["fonts"]
-
-
-if __name__ == "__main__":  # python -m easyocr_ko.synth.fonts: refresh fonts/manifest.json
-    for e in update_manifest():
-        print(f"{e['file']:28s} {e['family']:24s} hangul={e['hangul_syllables']:5d} ascii={e['ascii_printable']}")

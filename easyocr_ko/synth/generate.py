@@ -12,8 +12,10 @@ Output layout (``OUT`` = ``GenConfig.output``)::
     OUT/summary.json                  counts, failures by reason, per-font counts, speed (also written after
                                       each completed split, so --resume knows the counts of the splits it keeps)
 
-``--overwrite`` builds the new dataset in a staging folder inside ``OUT`` and swaps it in only when complete; until
-then the earlier dataset stays as it was.
+Each split is written by the split writer ``easyocr-ko import`` uses too (:mod:`easyocr_ko.datasets.writer`): into
+a staging folder ``OUT/.gen-tmp-*``, moved into ``OUT`` when complete (so ``--resume`` keeps the splits a killed
+run finished).  ``--overwrite`` builds the whole new dataset in a staging folder inside ``OUT`` and swaps it in only
+when complete; until then the earlier dataset stays as it was.
 
 Reproducibility: each sample ``i`` of a split is rendered after seeding Python's ``random`` (trdg's RNG),
 numpy and OpenCV (``cv2.randn`` draws trdg's noise background) from a hash of (seed, split, i, attempt),
@@ -34,46 +36,89 @@ import json
 import multiprocessing as mp
 import os
 import random
-import shutil
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 from tqdm import tqdm
 
-from easyocr_ko.synth import _trdg
 from easyocr_ko.config import GenConfig, save_config, to_dict
-from easyocr_ko.text.dictionary import load_dictionary
+from easyocr_ko.datasets.dtrb import read_gt
+from easyocr_ko.datasets.writer import (
+    Manifest,
+    OutputFolder,
+    SplitRecord,
+    SplitSummary,
+    commit_split,
+    read_manifest,
+    write_split,
+)
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import make_temp_dir, names_os_errors, write_lines_atomic
+from easyocr_ko.fsutil import atomic_path, names_os_errors, temp_dir, write_lines_atomic
+from easyocr_ko.synth import _trdg
 from easyocr_ko.synth.fonts import FontInfo, expand_font_paths, inspect_fonts, load_font, shipped_font_paths
-from easyocr_ko.datasets.dtrb import write_lmdb
+from easyocr_ko.text.dictionary import load_dictionary
+
+__all__ = [
+    "FONTS_MANIFEST",
+    "GEN_OUTPUT",
+    "MAX_ATTEMPTS",
+    "SPLITS",
+    "SplitPlan",
+    "contact_sheet",
+    "encode_png",
+    "generate",
+    "plan_splits",
+    "render_sample",
+    "render_text",
+    "TEXT_STREAM", "sample_seed",
+    "seed_everything",
+    "trdg_kwargs",
+]
 
 SPLITS = ("train", "validation")
 MAX_ATTEMPTS = 4  # a sample trdg fails to render is retried with another word and font this many times
-_OWN_OUTPUTS = {"gen_config.yaml", "summary.json", "contact_sheet.png", "train", "validation", "lmdb"}
+# fonts.tsv: how each image was made; summary.json counts images per font, kind and renderer from it
+FONTS_MANIFEST = Manifest("fonts.tsv", ("font", "family", "kind", "renderer"), tallied=("font", "kind", "renderer"))
+_TALLIES = (("fonts", "font"), ("kinds", "kind"), ("renderers", "renderer"))  # summary key, fonts.tsv column
+GEN_OUTPUT = OutputFolder("gen", frozenset({"gen_config.yaml", "summary.json", "contact_sheet.png", *SPLITS, "lmdb"}),
+                          "choose an empty folder, --overwrite or --resume")
+
+
+TEXT_STREAM = 7
+"""The ``attempt`` value of :func:`sample_seed` (with index 0) that seeds a split's text generator; renders use
+attempts 0 .. ``MAX_ATTEMPTS - 1`` (= 3), so ``(seed, split, 0, 7)`` is a stream of its own."""
 
 
 def sample_seed(seed: int, split: str, index: int, attempt: int = 0) -> int:
-    """64-bit seed of one render, from (seed, split, sample index, attempt)."""
+    """64-bit seed of one render, from (seed, split, sample index, attempt).
+
+    >>> sample_seed(0, "train", 1) == sample_seed(0, "train", 1) != sample_seed(0, "train", 1, attempt=1)
+    True
+
+    Returns:
+        An int in [0, 2^64): the first 8 bytes (little-endian) of BLAKE2b of ``"seed/split/index/attempt"``.
+    """
     digest = hashlib.blake2b(f"{seed}/{split}/{index}/{attempt}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little")
 
 
 def seed_everything(value: int) -> None:
-    """Seed the RNGs trdg draws from: Python ``random``, numpy's global RNG and OpenCV's."""
+    """Seed the RNGs trdg draws from: Python ``random`` (with ``value``), numpy's global RNG (``value mod 2^32``)
+    and OpenCV's (``value mod 2^31``)."""
     random.seed(value)
     np.random.seed(value % (1 << 32))
     cv2.setRNGSeed(value % (1 << 31))
 
 
 def trdg_kwargs(config: GenConfig) -> dict:
-    """Keyword arguments for ``FakeTextDataGenerator.generate`` (trdg 1.8.0), minus index/text/font."""
+    """Keyword arguments for ``FakeTextDataGenerator.generate`` (trdg 1.8.0), minus index/text/font: images of
+    height ``config.height`` px, returned rather than saved (``out_dir=None``)."""
     return dict(
         out_dir=None,
         size=config.height,
@@ -137,7 +182,7 @@ def render_text(text: str, font: Path | str, kwargs: dict, seed: int) -> tuple[I
 
 
 def encode_png(image: Image.Image) -> bytes:
-    """PNG bytes of a PIL image (zlib level 1: fast, lossless)."""
+    """PNG bytes of a PIL image (zlib level 1: fast, lossless; the mode is kept)."""
     buf = io.BytesIO()
     image.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
@@ -191,9 +236,18 @@ def _font_groups(config: GenConfig, fonts: list[FontInfo]) -> tuple[list[FontInf
 def plan_splits(config: GenConfig, words: list[str], fonts: list[FontInfo]) -> list[SplitPlan]:
     """Split the vocabulary and fonts, and pair each sample's word with a random font that draws it.
 
+    Args:
+        config: resolved options (count, validation size, ``split_by``, font groups, ``text_mix``, seed).
+        words: the dictionary entries (NFC).
+        fonts: the usable fonts (:func:`easyocr_ko.synth.fonts.inspect_fonts`).
+
+    Returns:
+        One :class:`SplitPlan` per split with samples (``train`` first; a split of size 0 is left out).
+
     Raises:
-        EasyOcrKoError: a split has no word that any of its fonts can draw, or the dictionary is too
-            small to split by word.
+        EasyOcrKoError: a split has no word that any of its fonts can draw, a ``--val-font`` or
+            ``--exclude-font`` matches no font or leaves a split without fonts, or the dictionary is too small to
+            split by word.
     """
     n_val = config.n_val
     sizes = {"train": config.count - n_val, "validation": n_val}
@@ -238,7 +292,8 @@ def _plan_mixed_texts(plan: SplitPlan, config: GenConfig, size: int, prng: rando
     (another index when no font of the split draws it), paired with a random font that draws it."""
     from easyocr_ko.text.generator import TextGenerator, TextMix
 
-    generator = TextGenerator(plan.words, TextMix.parse(config.text_mix), seed=sample_seed(config.seed, plan.name, 0, 7))
+    generator = TextGenerator(plan.words, TextMix.parse(config.text_mix or ""),
+                              seed=sample_seed(config.seed, plan.name, 0, TEXT_STREAM))
     for i in range(size):
         for attempt in range(MAX_ATTEMPTS * 4):
             text, kind = generator(i + attempt * 1_000_000_007)
@@ -263,7 +318,7 @@ class _RenderSettings:
     height: int
     image_mode: str
     jitter_fraction: float
-    augment: object  # AugmentConfig or None
+    augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None  # an AugmentConfig or None
 
 
 def _settings(config: GenConfig) -> _RenderSettings:
@@ -278,10 +333,22 @@ def _settings(config: GenConfig) -> _RenderSettings:
 
 def render_sample(text: str, font: Path, settings: _RenderSettings, seed: int) -> tuple[Image.Image | None, str, str]:
     """Render one sample: trdg or (with probability ``jitter_fraction``) the per-syllable jitter renderer, then
-    the gen-time augmentation.  Returns ``(image or None, renderer, failure reason)``."""
+    the gen-time augmentation.
+
+    Args:
+        text: the label to draw.
+        font: font file.
+        settings: the run's rendering options.
+        seed: per-render seed (:func:`sample_seed`); seeds the renderer choice, the jitter and the augmentation.
+
+    Returns:
+        ``(image, renderer, "")``, a PIL image ``settings.height`` px high in mode ``settings.image_mode`` and
+        ``"trdg"`` or ``"jitter"``; or ``(None, renderer, failure reason)``.  Failures are returned, not raised.
+    """
     rng = np.random.default_rng(seed)
+    image: Image.Image | None
     if settings.jitter_fraction > 0 and rng.random() < settings.jitter_fraction:
-        from easyocr_ko.synth.augment import render_jittered
+        from easyocr_ko.synth.jitter import render_jittered
 
         renderer = "jitter"
         try:
@@ -318,7 +385,7 @@ def _render_task(task: tuple[int, str, int, str]) -> _Result:
     index, text, font_idx, kind = task
     plan: SplitPlan = _WORKER["plan"]
     settings: _RenderSettings = _WORKER["settings"]
-    failures = []
+    failures: list[str] = []
     renderer = "trdg"
     for attempt in range(MAX_ATTEMPTS):
         if attempt > 0:
@@ -349,115 +416,76 @@ def _rendered(plan: SplitPlan, config: GenConfig) -> Iterator[_Result]:
         yield from pool.imap(_render_task, tasks, chunksize=8)
 
 
-@dataclass
-class SplitSummary:
-    """Counts for one split."""
+# ---------------------------------------------------------------- writing a split
 
-    images: int = 0
-    unrendered_samples: int = 0
-    failed_attempts: Counter = field(default_factory=Counter)
-    words: int = 0
-    words_without_font: int = 0
-    fonts: Counter = field(default_factory=Counter)
-    kinds: Counter = field(default_factory=Counter)
-    renderers: Counter = field(default_factory=Counter)
-    texts_without_font: int = 0
+def _split_counts(plan: SplitPlan, written: SplitSummary, unrendered: int | None, failed: dict | None) -> dict:
+    """A split's entry in ``summary.json`` (see :func:`generate`); ``None`` counts are unknown."""
+    return {"images": written.images, "unrendered_samples": unrendered, "failed_attempts": failed,
+            "words": len(plan.words), "words_without_font": plan.words_without_font,
+            "texts_without_font": plan.texts_without_font,
+            **{key: dict(written.tallies.get(column, {})) for key, column in _TALLIES}}
 
 
-def _write_split(plan: SplitPlan, config: GenConfig, stage: Path, progress: tqdm) -> SplitSummary:
-    """Render a split into ``stage/<split>`` and ``stage/lmdb/<split>``."""
-    split_dir = stage / plan.name
-    (split_dir / "images").mkdir(parents=True)
-    summary = SplitSummary(words=len(plan.words), words_without_font=plan.words_without_font,
-                           texts_without_font=plan.texts_without_font)
-    gt_lines: list[str] = []
-    font_lines = ["index\timage\tfont\tfamily\tkind\trenderer"]
+def _write_split(plan: SplitPlan, config: GenConfig, stage: Path, progress: tqdm) -> dict:
+    """Render a split into ``stage/<split>`` and ``stage/lmdb/<split>``
+    (:func:`~easyocr_ko.datasets.writer.write_split`).
 
-    def samples() -> Iterator[tuple[bytes, str]]:
+    Image files are numbered by planned sample, so a sample that failed all its attempts leaves a gap.
+
+    Returns:
+        The split's entry in ``summary.json``.
+
+    Raises:
+        EasyOcrKoError: not one sample of the split was rendered.
+    """
+    failed: Counter = Counter()
+    unrendered = 0
+
+    def records() -> Iterator[SplitRecord]:
+        nonlocal unrendered
         for index, text, font_idx, kind, renderer, png, failures in _rendered(plan, config):
-            summary.failed_attempts.update(failures)
+            failed.update(failures)
             progress.update(1)
             if png is None:
-                summary.unrendered_samples += 1
+                unrendered += 1
                 continue
-            name = f"images/{index:09d}.png"
-            (split_dir / name).write_bytes(png)
             font = plan.fonts[font_idx]
-            gt_lines.append(f"{name}\t{text}")
-            font_lines.append(f"{len(gt_lines)}\t{name}\t{font.name}\t{font.family}\t{kind}\t{renderer}")
-            summary.fonts[font.name] += 1
-            summary.kinds[kind] += 1
-            summary.renderers[renderer] += 1
-            yield png, text
+            yield SplitRecord(png, text, (font.name, font.family, kind, renderer), number=index)
 
-    lmdb_dir = stage / "lmdb" / plan.name
-    lmdb_dir.parent.mkdir(parents=True, exist_ok=True)
-    written = write_lmdb(samples(), lmdb_dir).written
-    if written == 0:
-        raise EasyOcrKoError(f"trdg rendered no {plan.name} image: {dict(summary.failed_attempts)}")
-    summary.images = written
-    write_lines_atomic(gt_lines, split_dir / "gt.txt")
-    write_lines_atomic(font_lines, split_dir / "fonts.tsv")
-    shutil.copyfile(split_dir / "fonts.tsv", lmdb_dir / "fonts.tsv")
-    return summary
+    written = write_split(stage, plan.name, records(), FONTS_MANIFEST)
+    if written.images == 0:
+        raise EasyOcrKoError(f"trdg rendered no {plan.name} image: {dict(failed)}")
+    return _split_counts(plan, written, unrendered, dict(failed))
 
 
 # ---------------------------------------------------------------- output folder handling
 
 def _prepare_output(config: GenConfig, overwrite: bool, resume: bool) -> tuple[set[str], list[Path]]:
-    """Check the output folder; return the splits already complete (kept when resuming) and, for
+    """Check the output folder (creating it); return the splits already complete (kept when resuming) and, for
     ``overwrite``, the earlier outputs the new ones will replace once they are complete (nothing is deleted
-    here: a run killed before the end keeps the earlier dataset)."""
+    here: a run killed before the end keeps the earlier dataset).
+
+    Raises:
+        EasyOcrKoError: the output is a file; it is not empty and neither ``overwrite`` nor ``resume`` is given;
+            ``resume`` without a ``gen_config.yaml`` or with other options; ``overwrite`` of a folder holding
+            files gen did not write.
+    """
     out = config.output
-    if out.exists() and not out.is_dir():
-        raise EasyOcrKoError(f"{out} exists and is not a folder")
+    present = GEN_OUTPUT.existing(out)
     out.mkdir(parents=True, exist_ok=True)
-    for leftover in out.glob(".gen-tmp-*"):  # an interrupted run's staging folder
-        shutil.rmtree(leftover, ignore_errors=True)
-    present = {p.name for p in out.iterdir()}
-    if not present:
-        return set(), []
-    foreign = present - _OWN_OUTPUTS
-    if resume:
-        saved = out / "gen_config.yaml"
-        if not saved.is_file():
-            raise EasyOcrKoError(f"--resume: {out} has no gen_config.yaml from an earlier run")
-        import yaml
+    if not present or not resume:
+        return set(), GEN_OUTPUT.replaceable(out, present, overwrite)
+    saved = out / "gen_config.yaml"
+    if not saved.is_file():
+        raise EasyOcrKoError(f"--resume: {out} has no gen_config.yaml from an earlier run")
+    import yaml
 
-        ignored = ("workers", "output", "sheet_samples")  # do not change what is rendered
-        previous = {k: v for k, v in (yaml.safe_load(saved.read_text(encoding="utf-8")) or {}).items() if k not in ignored}
-        if previous != {k: v for k, v in to_dict(config).items() if k not in ignored}:
-            raise EasyOcrKoError(f"--resume: the options differ from those in {saved}; use the same options "
-                                 "or --overwrite")
-        return {s for s in SPLITS if (out / s / "gt.txt").is_file() and (out / "lmdb" / s / "data.mdb").is_file()}, []
-    if not overwrite:
-        raise EasyOcrKoError(f"output folder {out} is not empty: choose an empty folder, --overwrite or --resume")
-    if foreign:
-        raise EasyOcrKoError(f"--overwrite refused: {out} holds files gen did not write ({', '.join(sorted(foreign))})")
-    return set(), [out / name for name in sorted(present)]
-
-
-def _swap_in(new: Path, out: Path, old: list[Path]) -> None:
-    """Replace the earlier outputs ``old`` in ``out`` with the complete new dataset in ``new`` (a staging folder
-    inside ``out``).  The earlier outputs are first moved aside, so a failure while the new ones are moved in puts
-    them back."""
-    trash = make_temp_dir(out, ".gen-tmp-old-")
-    moved_old: list[Path] = []
-    moved_new: list[Path] = []
-    try:
-        for item in old:
-            os.replace(item, trash / item.name)
-            moved_old.append(item)
-        for item in sorted(new.iterdir()):
-            os.replace(item, out / item.name)
-            moved_new.append(out / item.name)
-    except BaseException:
-        for item in moved_new:
-            shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)
-        for item in moved_old:
-            os.replace(trash / item.name, item)
-        raise
-    shutil.rmtree(trash, ignore_errors=True)
+    ignored = ("workers", "output", "sheet_samples")  # do not change what is rendered
+    previous = {k: v for k, v in (yaml.safe_load(saved.read_text(encoding="utf-8")) or {}).items() if k not in ignored}
+    if previous != {k: v for k, v in to_dict(config).items() if k not in ignored}:
+        raise EasyOcrKoError(f"--resume: the options differ from those in {saved}; use the same options "
+                             "or --overwrite")
+    return {s for s in SPLITS if (out / s / "gt.txt").is_file() and (out / "lmdb" / s / "data.mdb").is_file()}, []
 
 
 def _kept_split_summary(out: Path, plan: SplitPlan) -> dict:
@@ -470,21 +498,10 @@ def _kept_split_summary(out: Path, plan: SplitPlan) -> dict:
             return previous
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    lines = (out / plan.name / "fonts.tsv").read_text(encoding="utf-8").splitlines()
-    header = lines[0].split("\t") if lines else []
-    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:] if line.strip()]
-    return {"images": len(rows), "unrendered_samples": None, "failed_attempts": None, "words": len(plan.words),
-            "words_without_font": plan.words_without_font, "texts_without_font": plan.texts_without_font,
-            **{key: dict(Counter(r[column] for r in rows if column in r))
-               for key, column in (("fonts", "font"), ("kinds", "kind"), ("renderers", "renderer"))}}
-
-
-def _commit_split(stage: Path, out: Path, name: str) -> None:
-    (out / "lmdb").mkdir(exist_ok=True)
-    for sub in (Path("lmdb") / name, Path(name)):
-        if (out / sub).exists():
-            shutil.rmtree(out / sub)
-        os.replace(stage / sub, out / sub)
+    rows = read_manifest(out / plan.name / FONTS_MANIFEST.name)
+    counted = SplitSummary(plan.name, len(rows), {column: Counter(r[column] for r in rows if column in r)
+                                                  for _, column in _TALLIES})
+    return _split_counts(plan, counted, None, None)
 
 
 # ---------------------------------------------------------------- contact sheet
@@ -492,22 +509,29 @@ def _commit_split(stage: Path, out: Path, name: str) -> None:
 def contact_sheet(split_dirs: Sequence[Path], output: Path, n: int = 48, seed: int = 0, columns: int = 4) -> Path:
     """Draw ``n`` random samples of DTRB folders with their labels and fonts into one PNG.
 
-    Each cell shows the image (scaled to 56 px high, at most 380 px wide) above its label, drawn in a
-    shipped printed Korean font so that the label itself is legible, and the font file name.
+    Each cell (400 x 110 px) shows the image (scaled to 56 px high, at most 380 px wide) above its label, drawn
+    in a shipped printed Korean font so that the label itself is legible, and the split and font file name
+    (from the folder's ``fonts.tsv``, if any).
+
+    Args:
+        split_dirs: DTRB folders (``gt.txt`` + images).
+        output: the PNG to (over)write, atomically.
+        n: samples drawn (all if fewer).
+        seed: seeds the choice.
+        columns: cells per row.
+
+    Returns:
+        ``output``.
 
     Raises:
         EasyOcrKoError: the folders hold no sample.
+        FileNotFoundError: a folder has no ``gt.txt``.
+        OSError: ``output`` cannot be written (naming it).
     """
-    from easyocr_ko.datasets.dtrb import read_gt
-
     items = []
     for split_dir in split_dirs:
-        fonts = {}
-        fonts_file = split_dir / "fonts.tsv"
-        if fonts_file.is_file():
-            for line in fonts_file.read_text(encoding="utf-8").splitlines()[1:]:
-                row = line.split("\t")
-                fonts[row[1]] = row[2]
+        fonts_file = split_dir / FONTS_MANIFEST.name
+        fonts = {r["image"]: r.get("font", "") for r in read_manifest(fonts_file)} if fonts_file.is_file() else {}
         items += [(split_dir, e.image, e.label, fonts.get(e.image, "")) for e in read_gt(split_dir / "gt.txt")]
     if not items:
         raise EasyOcrKoError("no sample to draw on the contact sheet")
@@ -527,10 +551,8 @@ def contact_sheet(split_dirs: Sequence[Path], output: Path, n: int = 48, seed: i
         draw.text((x + 10, y + img_h + 10), label, font=label_font, fill=(0, 0, 160))
         draw.text((x + 10, y + img_h + 36), f"{split_dir.name} · {font}", font=small_font, fill=(110, 110, 110))
         draw.rectangle((x, y, x + cell_w - 1, y + cell_h - 1), outline=(210, 210, 210))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp.png")
-    sheet.save(tmp)
-    os.replace(tmp, output)
+    with atomic_path(output, suffix=".png") as tmp:  # PIL takes the format from the extension
+        sheet.save(tmp)
     return output
 
 
@@ -556,9 +578,11 @@ def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, p
         progress: show a tqdm bar on stderr.
 
     Returns:
-        The summary written to ``summary.json``: per split (the kept ones of ``resume`` too) ``images``,
-        ``unrendered_samples``, ``failed_attempts`` (by reason), ``words``, ``words_without_font``, ``fonts``
-        (images per font); ``seconds``, ``images_per_second``, ``resumed_splits`` and ``rejected_fonts`` (fonts
+        The summary written to ``summary.json``: ``dictionary`` (entries, per source, skipped), ``fonts`` (family
+        and licence per font used); per split (the kept ones of ``resume`` too) ``images``,
+        ``unrendered_samples``, ``failed_attempts`` (by reason), ``words``, ``words_without_font``,
+        ``texts_without_font``, and images per font (``fonts``), per text kind (``kinds``) and per renderer
+        (``renderers``); ``seconds``, ``images_per_second``, ``resumed_splits`` and ``rejected_fonts`` (fonts
         left out as unreadable or damaged: path -> reason).  ``summary.json`` is also written after every
         completed split, so ``resume`` knows the counts of the splits it keeps.
 
@@ -583,14 +607,10 @@ def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, p
     done, replaced = _prepare_output(config, overwrite, resume)
     out = config.output
     # --overwrite: the new dataset is built in a staging folder and swapped in when complete
-    dest = make_temp_dir(out, ".gen-tmp-") if replaced else out
-    try:
+    with temp_dir(out, GEN_OUTPUT.stage_prefix) if replaced else contextlib.nullcontext(out) as dest:
         summary = _generate_into(dest, config, dictionary, fonts, plans, done, rejected, progress)
         if replaced:
-            _swap_in(dest, out, replaced)
-    finally:
-        if replaced:
-            shutil.rmtree(dest, ignore_errors=True)
+            GEN_OUTPUT.swap_in(dest, out, replaced)
     return summary
 
 
@@ -608,24 +628,16 @@ def _generate_into(dest: Path, config: GenConfig, dictionary, fonts: list[FontIn
     kept = {p.name: _kept_split_summary(dest, p) for p in plans if p.name in done}
     todo = [p for p in plans if p.name not in done]
     start = time.perf_counter()
-    stage = make_temp_dir(dest, ".gen-tmp-")
-    try:
-        with tqdm(total=sum(len(p.samples) for p in todo), desc="gen", unit="img", disable=not progress,
-                  dynamic_ncols=True) as bar:
-            for plan in todo:
-                bar.set_description(f"gen {plan.name}")
-                split = _write_split(plan, config, stage, bar)
-                _commit_split(stage, dest, plan.name)
-                summary["splits"][plan.name] = {
-                    "images": split.images, "unrendered_samples": split.unrendered_samples,
-                    "failed_attempts": dict(split.failed_attempts), "words": split.words,
-                    "words_without_font": split.words_without_font, "texts_without_font": split.texts_without_font,
-                    "fonts": dict(split.fonts), "kinds": dict(split.kinds), "renderers": dict(split.renderers)}
-                # the counts so far: a resumed run takes the counts of the splits it keeps from here
-                partial = {**summary, "splits": {**kept, **summary["splits"]}}
-                write_lines_atomic([json.dumps(partial, ensure_ascii=False, indent=1)], dest / "summary.json")
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    with temp_dir(dest, GEN_OUTPUT.stage_prefix) as stage, \
+            tqdm(total=sum(len(p.samples) for p in todo), desc="gen", unit="img", disable=not progress,
+                 dynamic_ncols=True) as bar:
+        for plan in todo:
+            bar.set_description(f"gen {plan.name}")
+            summary["splits"][plan.name] = _write_split(plan, config, stage, bar)
+            commit_split(stage, dest, plan.name)
+            # the counts so far: a resumed run takes the counts of the splits it keeps from here
+            partial = {**summary, "splits": {**kept, **summary["splits"]}}
+            write_lines_atomic([json.dumps(partial, ensure_ascii=False, indent=1)], dest / "summary.json")
     seconds = time.perf_counter() - start
     rendered = sum(s["images"] for s in summary["splits"].values())
     summary["splits"] = {name: (kept.get(name) or summary["splits"][name]) for name in SPLITS

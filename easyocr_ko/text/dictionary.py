@@ -7,26 +7,28 @@ cannot be a DTRB label (a tab or another control character) are skipped and coun
 
 The default dictionary (``dicts/ko_default.txt``) follows the seed project "손글씨 인식 모델 성능 개선 -
 EasyOCR Fine-tuning": digits + Latin letters + common English words + the NIKL basic vocabulary
-(국립국어원 「한국어 학습용 어휘 목록」, 2003, KOGL Type 1) + a loanword list.  Build it with
-``python -m easyocr_ko.text.dictionary`` (see ``dicts/README.md``).
+(국립국어원 「한국어 학습용 어휘 목록」, 2003, KOGL Type 1) + a loanword list.  :func:`build_default_dictionary`
+builds it; the maintainer script ``tools/build_dictionary.py`` writes it (see ``dicts/README.md``).
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import re
 import string
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import write_lines_atomic
+from easyocr_ko.hangul import SYLLABLE_FIRST, SYLLABLE_LAST
+
+__all__ = ["ENGLISH_WORDS_FILE", "Dictionary", "normalize_text", "label_problem", "nikl_headwords", "corpus_entries",
+           "load_dictionary", "build_default_dictionary"]
 
 _WS = re.compile(r"\s+")
-_HOMONYM = re.compile(r"(?<=[\uac00-\ud7a3])\d+$")
+_HOMONYM = re.compile(rf"(?<=[{chr(SYLLABLE_FIRST)}-{chr(SYLLABLE_LAST)}])\d+$")  # 가격03: a homonym number
 _PAREN = re.compile(r"^(?P<head>[^()]+)\((?P<alt>[^()]+)\)$")
 
 
@@ -51,6 +53,15 @@ def label_problem(label: str) -> str | None:
 
     DTRB's gt format is ``path<TAB>label<NEWLINE>``, so a label must not contain a tab, a newline or any other
     control character (Unicode category Cc), and must not be empty.
+
+    Args:
+        label: the label as it would be written (not normalised).
+
+    Returns:
+        ``None``, or one of ``"empty"``, ``"tab in label"``, ``"newline in label"``, ``"control character in label"``.
+
+    >>> label_problem("가방"), label_problem("가\\t방")
+    (None, 'tab in label')
     """
     if not label:
         return "empty"
@@ -66,7 +77,14 @@ def label_problem(label: str) -> str | None:
 def nikl_headwords(raw: str) -> list[str]:
     """Clean one NIKL headword: strip homonym numbers and split parenthesised alternatives.
 
-    ``가격03`` -> ``['가격']``; ``도쿄(동경)`` -> ``['도쿄', '동경']``.
+    Args:
+        raw: one value of the NIKL CSV's ``단어`` column.
+
+    Returns:
+        0-2 normalised words (0 for a blank value).
+
+    >>> nikl_headwords("가격03"), nikl_headwords("도쿄(동경)")
+    (['가격'], ['도쿄', '동경'])
     """
     word = normalize_text(raw)
     match = _PAREN.match(word)
@@ -93,11 +111,14 @@ class Dictionary:
 
 
 class _Builder:
+    """Merges sources into one :class:`Dictionary`, keeping the first occurrence of each entry."""
+
     def __init__(self) -> None:
         self.seen: set[str] = set()
         self.dictionary = Dictionary(words=[])
 
     def add(self, source: str, entries: Iterable[str]) -> None:
+        """Add ``entries`` under the name ``source``: blank ones ignored, bad or repeated ones counted as skipped."""
         added = 0
         for raw in entries:
             entry = normalize_text(raw)
@@ -117,6 +138,12 @@ class _Builder:
 
 
 def _read_text(path: Path) -> str:
+    """The text of a UTF-8 file (a BOM is dropped).
+
+    Raises:
+        FileNotFoundError: ``path`` is not a file.
+        EasyOcrKoError: the file is not UTF-8.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"dictionary file not found: {path}")
@@ -135,6 +162,12 @@ def corpus_entries(text: str, max_words: int = 3) -> list[str]:
     Args:
         text: the corpus.
         max_words: longest entry in words (>= 1).
+
+    Returns:
+        The entries, in corpus order.
+
+    Raises:
+        ValueError: ``max_words < 1``.
     """
     if max_words < 1:
         raise ValueError("max_words must be >= 1")
@@ -188,6 +221,7 @@ def load_dictionary(
 
 
 ENGLISH_WORDS_FILE = "english_common.txt"
+"""Name of the shipped English word list in ``dicts/`` (a source of the default dictionary)."""
 
 
 def build_default_dictionary(nikl_csv: Path, loanwords: Path, english_words: Path) -> Dictionary:
@@ -196,6 +230,15 @@ def build_default_dictionary(nikl_csv: Path, loanwords: Path, english_words: Pat
     Order: digits ``0-9``, Latin letters ``A-Z a-z``, common English words (``english_words``, one per
     line), NIKL headwords (CSV column ``단어``, homonym numbers stripped, ``A(B)`` split into ``A`` and ``B``),
     loanwords.  Deduplicated across sources, first occurrence kept.
+
+    Args:
+        nikl_csv: the NIKL vocabulary CSV (``nikl_2003_korean_learners_vocab_5965.csv``).
+        loanwords: the loanword list, one per line (``loanwords_2730.txt``).
+        english_words: the English word list (the shipped one: ``dicts_dir() / ENGLISH_WORDS_FILE``).
+
+    Returns:
+        The :class:`Dictionary`; ``per_source`` is keyed ``digits``, ``latin letters``, ``english words``,
+        ``NIKL basic vocabulary``, ``loanwords``.
 
     Raises:
         FileNotFoundError / EasyOcrKoError: a source is missing, not UTF-8 or lacks the ``단어`` column.
@@ -210,27 +253,3 @@ def build_default_dictionary(nikl_csv: Path, loanwords: Path, english_words: Pat
     builder.add("NIKL basic vocabulary", [w for row in rows for w in nikl_headwords(row["단어"])])
     builder.add("loanwords", _read_text(loanwords).splitlines())
     return builder.dictionary
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m easyocr_ko.text.dictionary``: rebuild ``dicts/ko_default.txt`` and print counts per source."""
-    from easyocr_ko.resources import dicts_dir
-
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--nikl", type=Path, required=True, help="nikl_2003_korean_learners_vocab_5965.csv")
-    parser.add_argument("--loanwords", type=Path, required=True, help="loanwords_2730.txt")
-    parser.add_argument("--english", type=Path, default=None, help="English word list (default: shipped)")
-    parser.add_argument("--out", type=Path, default=None, help="output (default: dicts/ko_default.txt)")
-    args = parser.parse_args(argv)
-    english = args.english or dicts_dir() / ENGLISH_WORDS_FILE
-    out = args.out or dicts_dir() / "ko_default.txt"
-    dictionary = build_default_dictionary(args.nikl, args.loanwords, english)
-    write_lines_atomic(dictionary.words, out)
-    for source, n in dictionary.per_source.items():
-        print(f"{source}\t{n}")
-    print(f"total\t{len(dictionary)}")
-    print(f"duplicates dropped\t{dictionary.skipped['duplicate']}")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,1 +1,2 @@
-"""Fine-tuning: the finetune loop (setup / step / validate / checkpoint) and torch.distributed helpers."""
+"""Fine-tuning (``easyocr-ko finetune``): :mod:`~.finetune` (setup / step / validate / checkpoint, exact resume,
+the run folder) and :mod:`~.distributed` (torch.distributed helpers for torchrun / DDP)."""

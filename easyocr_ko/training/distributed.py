@@ -12,9 +12,10 @@ run folder; the others wait.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import torch
 import torch.distributed as dist
@@ -176,7 +177,7 @@ class _SyncBatchNormFn(torch.autograd.Function):
     as ``torch.nn.SyncBatchNorm`` does on GPUs).  Computed in float32."""
 
     @staticmethod
-    def forward(ctx: Any, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor,  # type: ignore[override]
+    def forward(ctx: Any, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor,
                 eps: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         x32 = x.float()
         channels = x32.shape[1]
@@ -198,7 +199,7 @@ class _SyncBatchNormFn(torch.autograd.Function):
         return y.to(x.dtype), mean, var_unbiased
 
     @staticmethod
-    def backward(ctx: Any, dy: torch.Tensor, _dmean: Any, _dvar: Any):  # type: ignore[override]
+    def backward(ctx: Any, dy: torch.Tensor, _dmean: Any, _dvar: Any):
         x_hat, weight, invstd, count = ctx.saved_tensors
         dy = dy.float()
         sum_dy = dy.sum((0, 2, 3))
@@ -227,8 +228,10 @@ class SyncBatchNorm2d(nn.BatchNorm2d):
         y, mean, var_unbiased = _SyncBatchNormFn.apply(x, self.weight, self.bias, self.eps)
         if self.track_running_stats and self.running_mean is not None and self.running_var is not None:
             with torch.no_grad():
-                self.num_batches_tracked.add_(1)  # type: ignore[union-attr]
-                factor = self.momentum if self.momentum is not None else 1.0 / float(self.num_batches_tracked)
+                tracked = self.num_batches_tracked
+                assert tracked is not None  # track_running_stats buffers
+                tracked.add_(1)
+                factor = self.momentum if self.momentum is not None else 1.0 / float(tracked)
                 self.running_mean.mul_(1 - factor).add_(mean.to(self.running_mean.dtype), alpha=factor)
                 self.running_var.mul_(1 - factor).add_(var_unbiased.to(self.running_var.dtype), alpha=factor)
         return y

@@ -11,42 +11,69 @@ Run folder (``FinetuneConfig.output``)::
 Checkpoints are dicts of plain types and tensors (``torch.load(..., weights_only=True)`` reads them), written
 to a temporary file and renamed, so a kill at any moment leaves the previous checkpoint intact and loses at
 most one ``val_interval`` of work.  SIGINT or SIGTERM (Ctrl-C, ``kill``, a scheduler's stop) saves ``last.pth`` at
-the current step on the way out (see :class:`StopOnSignal`), so a stopped run loses no steps.  Data order and augmentation depend only on (seed, step), so ``--resume``
-continues with exactly the batches, model, optimizer and RNG an uninterrupted run would have had.
+the current step on the way out (see :class:`StopOnSignal`), so a stopped run loses no steps.  Data order and
+augmentation depend only on (seed, step), so ``--resume`` continues with exactly the batches, model, optimizer and
+RNG an uninterrupted run would have had.
 """
 from __future__ import annotations
 
 import io
 import json
-import os
 import random
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO, cast
 
 import numpy as np
 import torch
 import yaml
 from torch import nn
 
-from easyocr_ko.charset import (CTCCodec, adapt_prediction, build_charset, describe_chars, korean_g2_characters,
-                                ks_x_1001_hangul, outside_charset)
+from easyocr_ko.charset import (
+    CTCCodec,
+    adapt_prediction,
+    build_charset,
+    describe_chars,
+    korean_g2_characters,
+    ks_x_1001_hangul,
+    outside_charset,
+)
 from easyocr_ko.config import FinetuneConfig, save_config, to_dict
-from easyocr_ko.datasets.batches import (BatchPrefetcher, PreparedBatch, RecognitionData, Sample, Streams,
-                             WidthGroupedBatches, collate_batch, eval_batches, find_datasets, prepare_batch)
-from easyocr_ko.training.distributed import (DistContext, all_max, all_mean, barrier, convert_sync_batchnorm, gather_objects,
-                                    init_distributed, on_main, shutdown)
-from easyocr_ko.fsutil import write_lines_atomic
+from easyocr_ko.datasets.batches import (
+    BatchPrefetcher,
+    PreparedBatch,
+    RecognitionData,
+    Sample,
+    Streams,
+    WidthGroupedBatches,
+    collate_batch,
+    eval_batches,
+    find_datasets,
+    prepare_batch,
+)
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import names_os_errors, write_bytes_atomic
+from easyocr_ko.fsutil import names_os_errors, write_bytes_atomic, write_lines_atomic
+from easyocr_ko.hangul import display_width
 from easyocr_ko.plotting import korean_rc, pyplot, save_figure
 from easyocr_ko.recognizer.device import cpu_has_bf16, resolve_device
 from easyocr_ko.recognizer.model import build_model
 from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, Pretrained, load_checkpoint_file, load_pretrained
+from easyocr_ko.training.distributed import (
+    DistContext,
+    all_max,
+    all_mean,
+    barrier,
+    convert_sync_batchnorm,
+    gather_objects,
+    init_distributed,
+    on_main,
+    shutdown,
+)
 
 RUN_FILES = ("config.yaml", "character.txt", "log_train.txt", "metrics.jsonl", "curves.png", "last.pth",
              "best_accuracy.pth", "best_norm_ED.pth", "export")
@@ -82,7 +109,7 @@ class StopOnSignal:
             raise KeyboardInterrupt  # second signal: stop now
         self.signal_name = signal.Signals(signum).name
 
-    def __enter__(self) -> "StopOnSignal":
+    def __enter__(self) -> StopOnSignal:
         if threading.current_thread() is threading.main_thread():
             for signum in self.SIGNALS:
                 previous = signal.getsignal(signum)
@@ -148,7 +175,7 @@ def set_seed(seed: int) -> None:
 
 def rng_state() -> dict:
     """RNG states as weights_only-loadable plain types/tensors."""
-    np_state = np.random.get_state()
+    np_state = cast(tuple, np.random.get_state(legacy=True))
     state = {"python": random.getstate(), "torch": torch.get_rng_state(),
              "numpy": [np_state[0], torch.from_numpy(np_state[1].astype(np.int64)), int(np_state[2]),
                        int(np_state[3]), float(np_state[4])]}
@@ -183,7 +210,7 @@ def choose_charset(config: FinetuneConfig, pretrained: Pretrained, train_labels:
     if config.character is not None or config.character_file is not None:
         try:
             text = config.character if config.character is not None else \
-                Path(config.character_file).read_text(encoding="utf-8").replace("\n", "").replace("\r", "")
+                Path(str(config.character_file)).read_text(encoding="utf-8").replace("\n", "").replace("\r", "")
         except UnicodeDecodeError as err:
             raise EasyOcrKoError(f"{config.character_file} is not UTF-8 (byte {err.start})") from None
         return build_charset(text, (), ks_x_1001_hangul() if config.add_ksx1001 else ""), True
@@ -269,10 +296,7 @@ def validate(model: nn.Module, data: RecognitionData, samples: list[Sample], cod
 
 def pad_display(text: str, width: int) -> str:
     """Left-align ``text`` in ``width`` terminal columns (Hangul and other wide characters take 2)."""
-    import unicodedata
-
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - used)
+    return text + " " * max(0, width - display_width(text))
 
 
 class RunLog:
@@ -381,7 +405,7 @@ def _validation_paths(config: FinetuneConfig) -> list[Path]:
     return found
 
 
-def _model_checkpoint(run: "_Run", step: int, metrics: dict | None) -> dict:
+def _model_checkpoint(run: _Run, step: int, metrics: dict | None) -> dict:
     return {"format": CHECKPOINT_FORMAT,
             "model": {k: v.detach().cpu().contiguous() for k, v in run.model.state_dict().items()},
             "character": run.character, "network_params": dict(run.pretrained.network_params),
@@ -409,7 +433,8 @@ def load_run_config(run_dir: Path, overrides: dict) -> FinetuneConfig:
     try:
         saved = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as err:
-        raise EasyOcrKoError(f"--resume: {run_dir / 'config.yaml'} is not readable YAML ({type(err).__name__})") from None
+        raise EasyOcrKoError(
+            f"--resume: {run_dir / 'config.yaml'} is not readable YAML ({type(err).__name__})") from None
     if not isinstance(saved, dict):
         raise EasyOcrKoError(f"--resume: {run_dir / 'config.yaml'} is not a finetune config")
     from easyocr_ko.config import build_config
@@ -549,7 +574,8 @@ def _setup(config: FinetuneConfig, resume: bool, ctx: DistContext, device: torch
     run = _Run(config=config, dist=ctx, device=device, log=log, train=train, valid=valid,
                valid_samples=_valid_subset(config, valid), pretrained=pretrained, character=character,
                codec=CTCCodec(character), model=model, net=model, params=params,
-               optimizer=_optimizer(config, params), criterion=nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True),
+               optimizer=_optimizer(config, params),
+               criterion=nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True),
                scaler=torch.amp.GradScaler(device.type, enabled=use_amp and amp_dtype == torch.float16),
                use_amp=use_amp, amp_dtype=amp_dtype, sampler=_sampler(config, train, ctx.world_size),
                augment=_augment_fn(config, augment), init_info=init_info)
@@ -692,7 +718,7 @@ def _validate(run: _Run) -> Validation:
         model.to(memory_format=torch.channels_last)
         model.train()
         if config.freeze_feature_extraction:
-            model.FeatureExtraction.eval()
+            model.get_submodule("FeatureExtraction").eval()
 
 
 def _make_batch(run: _Run, step: int) -> PreparedBatch:
@@ -710,9 +736,10 @@ def collate_for_step(run: _Run, prepared: PreparedBatch, stop: StopOnSignal) -> 
     """Pad this rank's batch to the global batch's width (agreed over ranks with the stop request, in one
     collective) and move it to the device.  Returns (images, targets, lengths, signal number or 0)."""
     width = prepared.width(run.config.imgH, run.config.max_width)
-    signum = signal.Signals[stop.signal_name].value if stop.requested else 0
+    signum = signal.Signals[stop.signal_name].value if stop.signal_name is not None else 0
     width, signum = (int(v) for v in all_max(run.dist, [width, signum]))
     images, targets, lengths, _ = collate_batch(prepared, run.codec, run.config.imgH, width)
+    assert targets is not None and lengths is not None  # run.codec is set: labels are always encoded
     images = images.to(run.device).contiguous(memory_format=torch.channels_last)
     return images, targets, lengths, signum
 
@@ -752,7 +779,7 @@ def _train_loop(run: _Run, stop: StopOnSignal, progress: bool) -> tuple[int, Val
                disable=not (progress and run.dist.is_main), dynamic_ncols=True)
     run.model.train()
     if config.freeze_feature_extraction:
-        run.model.FeatureExtraction.eval()
+        run.model.get_submodule("FeatureExtraction").eval()
     with bar, BatchPrefetcher(lambda k: _make_batch(run, k), config.num_iter) as batches:
         while step < config.num_iter:
             images, targets, lengths, signum = collate_for_step(run, batches.get(step), stop)
@@ -807,6 +834,7 @@ def _validate_and_save(run: _Run, step: int, interval: _Interval) -> Validation 
                 save_atomic(_model_checkpoint(run, step, record), run.run_dir / name)
     _save_last(run, step, record if run.dist.is_main else None, None)
     if run.dist.is_main:
+        assert val is not None  # validated above on rank 0
         record.update(best_accuracy=run.best["accuracy"], best_norm_ED=run.best["norm_ED"])
         run.log.block(step, run.config.num_iter, record["train_loss"], val, run.best["accuracy"],
                       run.best["norm_ED"], record["elapsed_s"], run.config.show_examples)
@@ -846,5 +874,6 @@ def _finish(run: _Run, step: int, seconds: float, seen: int, train_seconds: floa
             "samples_per_s": round(seen / train_seconds, 2) if train_seconds > 0 and seen else None,
             "train_samples": len(run.train), "valid_samples": len(run.valid_samples), "charset": len(run.character),
             "copied_rows": run.init_info["copied_rows"], "best": run.best, "world_size": run.dist.world_size,
-            "last": {"accuracy": last_val.accuracy, "norm_ED": last_val.norm_ED, "CER": last_val.CER} if last_val else None,
+            "last": ({"accuracy": last_val.accuracy, "norm_ED": last_val.norm_ED, "CER": last_val.CER}
+                     if last_val else None),
             "export": {k: str(v) for k, v in exported.items()}}

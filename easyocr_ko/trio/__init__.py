@@ -1,1 +1,2 @@
-"""EasyOCR's custom-model contract: export and check of the NAME.py / NAME.yaml / NAME.pth trio, and reading photos with a Reader."""
+"""EasyOCR's custom-model contract: the NAME.py / NAME.yaml / NAME.pth trio's one check and loader (``check``),
+its export and installation (``export``), and reading photos with a Reader (``reader``)."""

@@ -1,16 +1,21 @@
-"""The one check of an EasyOCR recognizer trio (``NAME.pth``, ``NAME.yaml``, ``NAME.py``), run by ``read``,
-``eval`` and ``install-model`` before any ``easyocr.Reader`` sees the files.
+"""The one check and loader of an EasyOCR recognizer trio (``NAME.pth``, ``NAME.yaml``, ``NAME.py``), run by
+``read``, ``eval`` and ``install-model`` before any ``easyocr.Reader`` sees the files.
 
 ``easyocr.Reader(recog_network=NAME)`` loads ``NAME.pth`` with ``torch.load(..., weights_only=False)``
-(easyocr/recognition.py 1.7.2).  A ``.pth`` is a pickle, and unpickling a malicious one runs its code.
-:func:`check_trio` first loads it with ``torch.load(weights_only=True)``, which accepts only tensors and plain
-containers, so a file that would run code is refused before Reader unpickles it.  It then checks what Reader
-needs, in the order Reader would fail on it: the yaml's keys, a state dict whose keys all start with
+(EasyOCR 1.7.2's ``easyocr/recognition.py``).  A ``.pth`` is a pickle, and unpickling a malicious one runs its
+code.  :func:`check_trio` first loads it with ``torch.load(weights_only=True)``, which accepts only tensors and
+plain containers, so a file that would run code is refused before Reader unpickles it.  It then checks what
+Reader needs, in the order Reader would fail on it: the yaml's keys, a state dict whose keys all start with
 ``module.``, a ``character_list`` that matches the Prediction rows, and weights that load strictly into
-``NAME.py``'s ``Model(num_class, **network_params)``.  Each failure is one line naming the file.
+``NAME.py``'s ``Model(num_class, **network_params)``.  Each failure is one line naming the file.  The
+:class:`Trio` it returns holds the loaded network, so ``eval`` reads with exactly what was checked.
 
 ``NAME.py`` is Python code that Reader imports: it is the network definition the trio ships with, so it is
 imported here too (under a private module name) to build the network; only the ``.pth`` is data.
+
+:func:`locate_trio` finds the trio a path names (a trio folder, a run's ``export/`` folder, ``NAME.yaml`` or
+``NAME.pth``), as ``eval --model`` accepts it; the files themselves are described by
+:class:`easyocr_ko.resources.TrioLocation`.
 """
 from __future__ import annotations
 
@@ -23,44 +28,61 @@ import torch
 import yaml
 
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.recognizer.model import load_detail
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
+from easyocr_ko.resources import TrioLocation
+
+__all__ = ["Trio", "check_trio", "import_network", "locate_trio", "trio_names"]
 
 
 @dataclass
 class Trio:
-    """A checked trio.
+    """A checked trio, its network loaded.
 
     Attributes:
-        pth / yaml_file / py_file: the files.
+        location: its files.
         config: the yaml's content (read with Reader's ``yaml.FullLoader``).
-        character: ``character_list``; class ``i + 1`` is ``character[i]``.
+        character: ``character_list``; class ``i + 1`` is ``character[i]``, class 0 the CTC blank.
         state: the weights, keys without the ``module.`` prefix.
-        model: ``NAME.py``'s ``Model`` with the weights loaded, in eval mode on the CPU.
+        model: ``NAME.py``'s ``Model`` with the weights loaded, in eval mode on the CPU; ``model(images, text)``
+            maps float32 (N, 1, imgH, W) in [-1, 1] to logits (N, T, len(character) + 1).
     """
 
-    pth: Path
-    yaml_file: Path
-    py_file: Path
+    location: TrioLocation
     config: dict
     character: str
     state: dict
     model: torch.nn.Module
 
     @property
+    def name(self) -> str:
+        """The ``recog_network`` name."""
+        return self.location.name
+
+    @property
+    def pth(self) -> Path:
+        """``NAME.pth``."""
+        return self.location.pth
+
+    @property
     def imgH(self) -> int:
         """Input height in px (the yaml's ``imgH``)."""
         return int(self.config["imgH"])
 
-
-def load_detail(err: Exception) -> str:
-    """The informative line of a ``load_state_dict`` error (its first line only says "Error(s) in loading")."""
-    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-    return lines[1] if len(lines) > 1 else (lines[0] if lines else type(err).__name__)
+    @property
+    def symbols(self) -> str:
+        """The symbols ``Reader.setLanguageList`` adds to the requested languages' characters for this model:
+        the yaml's ``symbols``, else its ``character_list`` (so an exported trio ignores none of its
+        characters)."""
+        return self.config.get("symbols") or self.character
 
 
 def import_network(py_file: Path) -> Any:
     """Import ``NAME.py`` under a private module name (Reader imports it as ``NAME`` through sys.path and
     sys.modules caches it; a private name keeps this process's Readers unaffected).
+
+    Returns:
+        The module; its ``Model`` class is the network.
 
     Raises:
         EasyOcrKoError: it fails to import or defines no ``Model``.
@@ -80,28 +102,7 @@ def import_network(py_file: Path) -> Any:
     return module
 
 
-def check_trio(pth: Path | str, yaml_file: Path | str, py_file: Path | str) -> Trio:
-    """Check a trio the way ``Reader(recog_network=NAME)`` would load it, without ever unpickling code.
-
-    Args:
-        pth: ``NAME.pth``, a state dict whose keys all start with ``module.``.
-        yaml_file: ``NAME.yaml`` with ``network_params``, ``imgH`` and ``character_list``.
-        py_file: ``NAME.py`` defining ``Model``.
-
-    Returns:
-        The checked :class:`Trio`, its network built and loaded.
-
-    Raises:
-        FileNotFoundError: a file of the trio is missing.
-        EasyOcrKoError: the ``.pth`` is not plain weights (``torch.load(weights_only=True)`` refuses it: it may
-            run code when unpickled), the yaml lacks a key, the character list does not match the Prediction
-            rows, or the weights do not load into ``NAME.py``'s ``Model``.
-    """
-    pth, yaml_file, py_file = Path(pth), Path(yaml_file), Path(py_file)
-    for path in (pth, yaml_file, py_file):
-        if not path.is_file():
-            raise FileNotFoundError(f"{path} is missing: a trio needs NAME.pth, NAME.yaml and NAME.py (export a "
-                                    "model first: easyocr-ko export RUN_DIR)")
+def _read_config(yaml_file: Path) -> dict:
     try:
         config = yaml.load(yaml_file.read_text(encoding="utf-8"), Loader=yaml.FullLoader)  # Reader's loader
     except (yaml.YAMLError, UnicodeDecodeError) as err:
@@ -111,11 +112,14 @@ def check_trio(pth: Path | str, yaml_file: Path | str, py_file: Path | str) -> T
     for key in ("network_params", "imgH", "character_list"):
         if not config.get(key):
             raise EasyOcrKoError(f"{yaml_file} has no {key} (EasyOCR needs network_params, imgH, character_list)")
-    character = config["character_list"]
-    if not isinstance(character, str):
+    if not isinstance(config["character_list"], str):
         raise EasyOcrKoError(f"{yaml_file}: character_list must be one string")
     if not isinstance(config["network_params"], dict):
         raise EasyOcrKoError(f"{yaml_file}: network_params must be a mapping")
+    return config
+
+
+def _read_weights(pth: Path) -> dict:
     try:
         state = load_checkpoint_file(pth)
     except EasyOcrKoError as err:
@@ -126,7 +130,35 @@ def check_trio(pth: Path | str, yaml_file: Path | str, py_file: Path | str) -> T
     if not all(isinstance(k, str) and k.startswith("module.") for k in state):
         raise EasyOcrKoError(f"{pth}: Reader strips the first 7 characters of every key, so every key must start "
                              "with 'module.' (export it with easyocr-ko export)")
-    state = {k[7:]: v for k, v in state.items()}
+    return {k[7:]: v for k, v in state.items()}
+
+
+def check_trio(location: TrioLocation) -> Trio:
+    """Check and load a trio the way ``Reader(recog_network=NAME)`` would load it, without ever unpickling
+    code.
+
+    Args:
+        location: the files: ``NAME.pth`` (a state dict whose keys all start with ``module.``), ``NAME.yaml``
+            (``network_params``, ``imgH``, ``character_list``, optionally ``symbols``) and ``NAME.py``
+            (defining ``Model``).
+
+    Returns:
+        The checked :class:`Trio`, its network built and loaded.
+
+    Raises:
+        FileNotFoundError: a file of the trio is missing.
+        EasyOcrKoError: the ``.pth`` is not plain weights (``torch.load(weights_only=True)`` refuses it: it may
+            run code when unpickled), the yaml lacks a key, the character list does not match the Prediction
+            rows, or the weights do not load into ``NAME.py``'s ``Model``.
+    """
+    missing = location.missing()
+    if missing:
+        raise FileNotFoundError(f"{missing[0]} is missing: a trio needs NAME.pth, NAME.yaml and NAME.py (export a "
+                                "model first: easyocr-ko export RUN_DIR)")
+    pth, yaml_file, py_file = location.pth, location.yaml_file, location.py_file
+    config = _read_config(yaml_file)
+    character = config["character_list"]
+    state = _read_weights(pth)
     pred = state.get("Prediction.weight")
     if pred is not None and pred.shape[0] != len(character) + 1:
         raise EasyOcrKoError(f"{yaml_file.name} lists {len(character)} characters (+ blank = {len(character) + 1} "
@@ -139,4 +171,50 @@ def check_trio(pth: Path | str, yaml_file: Path | str, py_file: Path | str) -> T
     except (RuntimeError, TypeError, ValueError) as err:
         raise EasyOcrKoError(f"{pth.name} does not load into {py_file.name}'s Model with network_params "
                              f"{config['network_params']}: {load_detail(err)}") from None
-    return Trio(pth, yaml_file, py_file, config, character, state, model.eval())
+    return Trio(location, config, character, state, model.eval())
+
+
+# ---------------------------------------------------------------- finding the trio a path names
+
+def trio_names(model_dir: Path, network_dir: Path) -> list[str]:
+    """Names of the trios with ``network_dir/NAME.yaml`` and ``model_dir/NAME.pth``, sorted (``NAME.py`` is
+    not required here: :func:`check_trio` reports it missing)."""
+    return sorted(p.stem for p in Path(network_dir).glob("*.yaml") if (Path(model_dir) / f"{p.stem}.pth").is_file())
+
+
+def _trio_file(path: Path) -> TrioLocation | None:
+    if path.suffix in (".yaml", ".py"):  # NAME.pth beside it, else in ../model (a run's export/ layout)
+        model_dir = path.parent if path.with_suffix(".pth").is_file() else path.parent.parent / "model"
+        return TrioLocation(path.stem, model_dir, path.parent)
+    for network_dir in (path.parent, path.parent.parent / "user_network"):
+        if (network_dir / f"{path.stem}.yaml").is_file():
+            return TrioLocation(path.stem, path.parent, network_dir)
+    return None
+
+
+def locate_trio(path: Path | str) -> TrioLocation | None:
+    """The trio a ``--model`` path names, or ``None`` when it names none.
+
+    Args:
+        path: ``NAME.yaml`` or ``NAME.py`` (``NAME.pth`` beside it or in ``../model``); ``NAME.pth`` with
+            ``NAME.yaml`` beside it or in ``../user_network``; or a folder holding one trio: flat, as
+            ``model/`` + ``user_network/``, or as a run's ``export/model`` + ``export/user_network``.
+
+    Returns:
+        Its location (files not checked: see :func:`check_trio`); ``None`` for a ``.pth`` without a yaml (a
+        plain checkpoint) or a folder without a trio.
+
+    Raises:
+        EasyOcrKoError: the folder holds several trios (the message lists them).
+    """
+    path = Path(path)
+    if path.is_file():
+        return _trio_file(path)
+    for model_dir, network_dir in ((path / "model", path / "user_network"), (path, path),
+                                   (path / "export" / "model", path / "export" / "user_network")):
+        names = trio_names(model_dir, network_dir) if model_dir.is_dir() and network_dir.is_dir() else []
+        if len(names) > 1:
+            raise EasyOcrKoError(f"{path} holds several trios ({', '.join(names)}): pass {network_dir}/NAME.yaml")
+        if names:
+            return TrioLocation(names[0], model_dir, network_dir)
+    return None

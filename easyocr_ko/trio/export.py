@@ -1,7 +1,8 @@
 """``easyocr-ko export``: write the EasyOCR custom-model trio from a finetune run or checkpoint.
 
 What ``easyocr.Reader(lang_list, recog_network=NAME, model_storage_directory=M, user_network_directory=U)``
-reads (easyocr/easyocr.py 1.7.2; see EASYOCR_NOTES.md §1):
+reads (EasyOCR 1.7.2's ``easyocr/easyocr.py``, ``Reader.__init__`` for a custom ``recog_network``, and
+``easyocr/recognition.py``'s ``get_recognizer``):
 
 * ``M/NAME.pth``: a state dict whose every key starts with ``module.`` (Reader strips 7 characters on CPU
   and loads into ``DataParallel`` on GPU), loaded strictly;
@@ -26,6 +27,7 @@ import keyword
 import shutil
 import sys
 from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -34,10 +36,16 @@ import yaml
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.fsutil import named_os_errors, replace_files_atomic
 from easyocr_ko.recognizer.model import add_module_prefix, network_params_of
-from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, easyocr_model_dir, easyocr_network_dir, load_checkpoint_file
-from easyocr_ko.resources import user_network_dir
+from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, load_checkpoint_file
+from easyocr_ko.resources import TrioLocation, bundled_trio, easyocr_model_dir, easyocr_network_dir, user_network_dir
+from easyocr_ko.trio.check import check_trio
+from easyocr_ko.trio.reader import CRAFT_FILE, check_craft, find_craft
+
+__all__ = ["CHECKPOINT_CHOICES", "check_network_name", "resolve_checkpoint", "yaml_text", "export_checkpoint",
+           "export_run", "install_bundled"]
 
 CHECKPOINT_CHOICES = ("best_accuracy", "best_norm_ED", "last")
+"""The checkpoints a finetune run folder holds (``<choice>.pth``), for ``--checkpoint``."""
 
 
 def check_network_name(name: str) -> None:
@@ -67,7 +75,7 @@ def check_network_name(name: str) -> None:
 
 
 def _trio_paths(model_dir: Path, network_dir: Path, name: str, overwrite: bool) -> dict[str, Path]:
-    paths = {"pth": model_dir / f"{name}.pth", "yaml": network_dir / f"{name}.yaml", "py": network_dir / f"{name}.py"}
+    paths = TrioLocation(name, model_dir, network_dir).files
     existing = [str(p) for p in paths.values() if p.exists()]
     if existing and not overwrite:
         raise EasyOcrKoError(f"{existing[0]} exists: pass --overwrite to replace it, or --name to install under "
@@ -81,6 +89,10 @@ def _trio_paths(model_dir: Path, network_dir: Path, name: str, overwrite: bool) 
 def resolve_checkpoint(source: Path, checkpoint: str = "best_accuracy") -> Path:
     """The checkpoint file for ``export``: ``source`` itself if it is a file, else ``source/<checkpoint>.pth``.
 
+    Args:
+        source: a finetune run folder or a checkpoint file.
+        checkpoint: one of :data:`CHECKPOINT_CHOICES`, for a run folder.
+
     Raises:
         FileNotFoundError: no such checkpoint.
     """
@@ -89,12 +101,19 @@ def resolve_checkpoint(source: Path, checkpoint: str = "best_accuracy") -> Path:
         return source
     path = source / f"{checkpoint}.pth"
     if not path.is_file():
-        raise FileNotFoundError(f"no {checkpoint}.pth in {source}: is it a finetune run folder that validated at least once?")
+        raise FileNotFoundError(f"no {checkpoint}.pth in {source}: is it a finetune run folder that validated at "
+                                "least once?")
     return path
 
 
 def yaml_text(character: str, network_params: dict, imgH: int, lang_list: list[str]) -> str:
     """The NAME.yaml text; the character list round-trips through EasyOCR's loader.
+
+    Args:
+        character: ``character_list`` (class ``i + 1`` is ``character[i]``).
+        network_params: gen2 ``input_channel`` / ``output_channel`` / ``hidden_size``.
+        imgH: input height in px.
+        lang_list: EasyOCR language codes Reader may be asked for.
 
     Raises:
         EasyOcrKoError: the YAML would not give back ``character`` byte for byte.
@@ -167,9 +186,18 @@ def export_run(
     overwrite: bool = False,
 ) -> dict[str, Path]:
     """Export a finetune run folder (its ``<checkpoint>.pth``) or a checkpoint file; see
-    :func:`export_checkpoint`."""
+    :func:`export_checkpoint`.
+
+    Raises:
+        FileNotFoundError: no such checkpoint (:func:`resolve_checkpoint`).
+        EasyOcrKoError / OSError: as :func:`export_checkpoint`.
+    """
     return export_checkpoint(resolve_checkpoint(source, checkpoint), model_dir, network_dir, name,
                              overwrite=overwrite)
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)
 
 
 def install_bundled(model_dir: Path | None = None, network_dir: Path | None = None, name: str | None = None,
@@ -182,30 +210,23 @@ def install_bundled(model_dir: Path | None = None, network_dir: Path | None = No
     dict then has a ``craft`` entry (also when the file was already there).
 
     Every ``.pth`` is checked with ``torch.load(weights_only=True)`` before it is installed where Reader will
-    unpickle it: the trio by :func:`easyocr_ko.trio.check.check_trio`, CRAFT by :func:`easyocr_ko.trio.reader.check_craft`.
+    unpickle it: the trio by :func:`easyocr_ko.trio.check.check_trio`, CRAFT by
+    :func:`easyocr_ko.trio.reader.check_craft`.
 
     Raises:
-        FileNotFoundError: the installation has no bundled model.
+        FileNotFoundError: the installation has no bundled model (:func:`easyocr_ko.resources.bundled_trio`).
         EasyOcrKoError: a file of that name exists (and not ``overwrite``), ``name`` is refused, or a ``.pth``
             is not plain weights.
     """
-    from easyocr_ko.resources import BUNDLED_NAME, bundled_model_available, bundled_model_dir
-    from easyocr_ko.trio.check import check_trio
-
-    if not bundled_model_available():
-        raise FileNotFoundError(f"no bundled model in {bundled_model_dir()}")
-    name = name or BUNDLED_NAME
+    source = bundled_trio()
+    name = name or source.name
     check_network_name(name)
-    source = bundled_model_dir()
-    check_trio(*(source / f"{BUNDLED_NAME}.{kind}" for kind in ("pth", "yaml", "py")))
+    check_trio(source)
     model_dir = Path(model_dir) if model_dir else easyocr_model_dir()
     network_dir = Path(network_dir) if network_dir else easyocr_network_dir()
     paths = _trio_paths(model_dir, network_dir, name, overwrite)
-    replace_files_atomic({target: lambda p, src=source / f"{BUNDLED_NAME}.{kind}": shutil.copyfile(src, p)
-                          for kind, target in paths.items()})
+    replace_files_atomic({target: partial(_copy_into, source.files[kind]) for kind, target in paths.items()})
     if craft:
-        from easyocr_ko.trio.reader import CRAFT_FILE, check_craft, find_craft
-
         target = model_dir / CRAFT_FILE
         if not target.is_file():
             try:
@@ -213,6 +234,6 @@ def install_bundled(model_dir: Path | None = None, network_dir: Path | None = No
             except EasyOcrKoError:
                 return paths  # no local copy: EasyOCR will fetch it itself when allowed
             check_craft(found)
-            replace_files_atomic({target: lambda p, src=found: shutil.copyfile(src, p)})
+            replace_files_atomic({target: partial(_copy_into, found)})
         paths["craft"] = target
     return paths

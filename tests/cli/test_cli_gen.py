@@ -11,9 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from easyocr_ko.synth import generate as synth
 from easyocr_ko.cli import main
 from easyocr_ko.datasets.dtrb import LmdbDataset
+from easyocr_ko.synth import generate as synth
 
 from conftest import TINY_WORDS
 

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from easyocr_ko.config import GenConfig
-from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.datasets.dtrb import (
     FolderDataset,
     LmdbDataset,
@@ -25,6 +24,7 @@ from easyocr_ko.datasets.dtrb import (
     read_gt,
     write_lmdb,
 )
+from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.synth.generate import generate
 
 NFD_SCHOOL = unicodedata.normalize("NFD", "학교")

@@ -11,16 +11,23 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from easyocr_ko.datasets import importers
 from easyocr_ko.cli import main as cli_main
 from easyocr_ko.cli.import_cmd import import_cmd
-from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.datasets.importers import (ImportConfig, assign_splits, crop_box, load_image, parse_box, parse_split,
-                                  run_import, split_counts)
 from easyocr_ko.datasets.dtrb import FolderDataset, LmdbDataset, decode_gray, read_gt
+from easyocr_ko.datasets.importers import (
+    ImportConfig,
+    assign_splits,
+    crop_box,
+    load_image,
+    parse_box,
+    parse_split,
+    run_import,
+    split_counts,
+)
+from easyocr_ko.datasets.importers import run as import_run
+from easyocr_ko.errors import EasyOcrKoError
 
 from _tiny import WORDS, render_png, tiny_checkpoint
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -485,7 +492,7 @@ def test_output_inside_the_source_is_not_read_back(tmp_path):
 
 
 def _interrupt_after(monkeypatch, n: int) -> None:
-    real = importers._encode_png
+    real = import_run.encode_png
     calls = {"n": 0}
 
     def encode(image):
@@ -494,7 +501,7 @@ def _interrupt_after(monkeypatch, n: int) -> None:
             raise KeyboardInterrupt
         return real(image)
 
-    monkeypatch.setattr(importers, "_encode_png", encode)
+    monkeypatch.setattr(import_run, "encode_png", encode)
 
 
 def test_interrupt_leaves_nothing_half_written(tmp_path, twenty_photos, monkeypatch):

@@ -17,12 +17,14 @@ from click.testing import CliRunner
 from easyocr_ko.cli import main
 from easyocr_ko.cli.eval_cmd import eval_cmd
 from easyocr_ko.config import FinetuneConfig
-from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.evaluation.evaluate import (EvalConfig, ReadSettings, evaluate, format_report, load_eval_set, predict,
-                                 resolve_model, top_candidates)
 from easyocr_ko.datasets.dtrb import decode_gray, write_lmdb
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.evaluation.evaluate import EvalConfig, ReadSettings, evaluate, read_eval_set, top_candidates
 from easyocr_ko.evaluation.metrics import Normalization, edit_distance
-from easyocr_ko.recognizer.pretrained import offline_model_dir
+from easyocr_ko.evaluation.models import resolve_model
+from easyocr_ko.evaluation.report import format_report
+from easyocr_ko.evaluation.sets import load_eval_set
+from easyocr_ko.resources import offline_model_dir
 from easyocr_ko.training.finetune import finetune
 
 from _tiny import FONT, WORDS, make_dataset, render_png, tiny_checkpoint
@@ -118,7 +120,7 @@ def test_trio_predictions_equal_reader_recognize(run, tmp_path, quantize):
     spec = resolve_model(export)
     assert (spec.kind, spec.name, spec.imgH) == ("trio", TRIO, 32)
     evalset = load_eval_set(folder)
-    mine = predict(spec, evalset, ReadSettings(quantize=quantize, device="cpu", batch_size=4)).readings
+    mine = read_eval_set(spec, evalset, ReadSettings(quantize=quantize, device="cpu", batch_size=4)).readings
     assert [r.text for r in mine] == [t for t, _ in theirs]
     np.testing.assert_allclose([r.confidence for r in mine], [c for _, c in theirs], rtol=0, atol=1e-5)
     assert len({r.text for r in mine}) >= 2  # the model really reads: not one string for every image
@@ -135,7 +137,7 @@ def test_english_g2_equals_reader_en(tmp_path, quantize, latin_font):
     folder = _folder_set(tmp_path / "set", ENGLISH, height=40, fonts=[latin_font])
     theirs = _reader_reads(_reader(["en"], quantize, model_storage_directory=str(offline_model_dir())), folder)
     spec = resolve_model("english_g2")
-    mine = predict(spec, load_eval_set(folder), ReadSettings(lang_list=("en",), quantize=quantize, device="cpu"))
+    mine = read_eval_set(spec, load_eval_set(folder), ReadSettings(lang_list=("en",), quantize=quantize, device="cpu"))
     assert [r.text for r in mine.readings] == [t for t, _ in theirs]
     np.testing.assert_allclose([r.confidence for r in mine.readings], [c for _, c in theirs], rtol=0, atol=1e-5)
     assert sum(t == w for (t, _), w in zip(theirs, ENGLISH)) >= 3  # a real model reading real words
@@ -150,7 +152,8 @@ def test_builtin_masks_characters_like_reader_lang_list(tmp_path):
     folder = _folder_set(tmp_path / "set", ENGLISH[:3], height=40)
     theirs = _reader_reads(_reader(["ko"], True, recog_network="english_g2",
                                    model_storage_directory=str(offline_model_dir())), folder)
-    mine = predict(resolve_model("english_g2"), load_eval_set(folder), ReadSettings(lang_list=("ko",), device="cpu"))
+    mine = read_eval_set(resolve_model("english_g2"), load_eval_set(folder),
+                         ReadSettings(lang_list=("ko",), device="cpu"))
     assert [r.text for r in mine.readings] == [t for t, _ in theirs]
     assert not any(c.isalpha() for r in mine.readings for c in r.text)
 
@@ -276,7 +279,7 @@ def test_bundled_model_name(run, tmp_path, monkeypatch):
 
     bundled = tmp_path / "bundled"
     monkeypatch.setattr(resources, "bundled_model_dir", lambda: bundled)
-    with pytest.raises(EasyOcrKoError, match="bundled korean_hw model is not installed"):
+    with pytest.raises(FileNotFoundError, match="bundled korean_hw model is not installed"):
         resolve_model("korean_hw")
     bundled.mkdir()
     for ext, sub in (("pth", "model"), ("yaml", "user_network"), ("py", "user_network")):

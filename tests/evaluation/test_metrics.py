@@ -26,13 +26,11 @@ from easyocr_ko.evaluation.metrics import (
     score_pair,
     single_syllable_accuracy,
     summarize,
-    to_jamo,
     worst_group,
 )
 
 ALL_SYLLABLES = "".join(chr(c) for c in range(0xAC00, 0xD7A4))
 COMPAT_JAMO = "".join(chr(c) for c in range(0x3131, 0x318F))
-CONJOINING_JAMO = "".join(chr(c) for c in range(0x1100, 0x1200))
 
 
 def nfd(text: str) -> str:
@@ -143,19 +141,6 @@ def test_jamo_cer_hand_values():
     assert jamo_cer([("한국", "한")]) == pytest.approx(3 / 6)
     # compatibility jamo ㅋ alone for 크: only the vowel is missing
     assert jamo_cer([("크", "ㅋ")]) == pytest.approx(1 / 2)
-
-
-def test_to_jamo():
-    assert to_jamo("있") == "\u110b\u1175\u11bb"
-    assert to_jamo("가") == "\u1100\u1161"
-    assert to_jamo(ALL_SYLLABLES) == nfd(ALL_SYLLABLES)
-    assert to_jamo("ㄱㅏㄳ") == "\u1100\u1161\u11aa"
-    assert all(0x1100 <= ord(c) <= 0x11FF for c in to_jamo(COMPAT_JAMO))
-    assert len(to_jamo(COMPAT_JAMO)) == len(COMPAT_JAMO)
-    # everything else untouched: accents, full-width Latin, halfwidth jamo, conjoining jamo, Hanja
-    for text in ("é", "Ａ１", "\uffa1", CONJOINING_JAMO, "漢字", "abc 123!"):
-        assert to_jamo(text) == text
-    assert to_jamo(nfd("대한민국")) == to_jamo("대한민국")
 
 
 # ------------------------------------------------------------------------------------------ normalisation

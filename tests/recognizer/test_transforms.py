@@ -57,7 +57,8 @@ def test_second_pass_contrast_equals_easyocr():
     from easyocr.recognition import AlignCollate
 
     crop = (_crop(64, 150, 3) // 4 + 100).astype(np.uint8)  # low contrast
-    theirs = AlignCollate(imgH=64, imgW=192, keep_ratio_with_pad=True, adjust_contrast=0.5)([Image.fromarray(crop, "L")])
+    collate = AlignCollate(imgH=64, imgW=192, keep_ratio_with_pad=True, adjust_contrast=0.5)
+    theirs = collate([Image.fromarray(crop, "L")])
     assert torch.equal(theirs, align_collate([crop], 64, 192, adjust_contrast=0.5))
 
 

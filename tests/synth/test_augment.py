@@ -1,4 +1,6 @@
-"""Tests of easyocr_ko.synth.augment: contracts, determinism, bounded effects, rendering, config parsing."""
+"""Tests of easyocr_ko.synth.augment: contracts, determinism, bounded effects, config parsing, the composer.
+
+The jitter renderer that draws the test word is tested in test_jitter.py."""
 from __future__ import annotations
 
 import functools
@@ -6,9 +8,10 @@ import functools
 import numpy as np
 import pytest
 
-from easyocr_ko.synth import augment as A
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.resources import fonts_dir
+from easyocr_ko.synth import augment as A
+from easyocr_ko.synth.jitter import render_jittered
 
 PEN = fonts_dir() / "NanumPen.ttf"
 
@@ -34,7 +37,7 @@ DARK_ON_LIGHT = [k for k in TRANSFORMS if k != "polarity"]
 @pytest.fixture(scope="module")
 def word() -> np.ndarray:
     """'손글씨 연습' drawn by render_jittered: uint8 (64, W), black on white."""
-    return A.render_jittered("손글씨 연습", PEN, 64, rng=np.random.default_rng(7))
+    return render_jittered("손글씨 연습", PEN, 64, rng=np.random.default_rng(7))
 
 
 def ink_mask(image: np.ndarray) -> np.ndarray:
@@ -64,88 +67,6 @@ def test_bad_images_are_refused_in_one_line(bad, message):
         with pytest.raises(ValueError, match=message) as err:
             fn(bad, rng())
         assert "\n" not in str(err.value)
-
-
-# ---------------------------------------------------------------- render_jittered
-
-def test_render_jittered_draws_korean_ink(word):
-    assert word.dtype == np.uint8 and word.ndim == 2 and word.shape[0] == 64
-    assert word.shape[1] > 2 * 64  # five narrow syllables and a space are much wider than high
-    ink = ink_mask(word).mean()
-    assert 0.03 < ink < 0.4
-    assert word.max() == 255
-    # margins: the outermost rows and columns are paper
-    assert not ink_mask(word[[0, -1], :]).any() and not ink_mask(word[:, [0, -1]]).any()
-
-
-def test_render_jittered_is_deterministic_and_seed_dependent():
-    a = A.render_jittered("한글 손글씨", PEN, 64, rng=rng(3))
-    b = A.render_jittered("한글 손글씨", PEN, 64, rng=rng(3))
-    c = A.render_jittered("한글 손글씨", PEN, 64, rng=rng(4))
-    assert a.tobytes() == b.tobytes() and a.shape == b.shape
-    assert a.shape != c.shape or a.tobytes() != c.tobytes()
-
-
-def test_render_jittered_height_and_jitter_off():
-    small = A.render_jittered("가나", PEN, 32, rng=rng())
-    assert small.shape[0] == 32
-    flat = dict(baseline_jitter=0.0, scale_jitter=0.0, aspect_jitter=0.0, rotation=0.0, spacing=(0.0, 0.0),
-                space_gap=(0.4, 0.4), slope=0.0, margin=(0.1, 0.1), ink_level=(0, 0))
-    # without jitter nothing is left to chance: every seed gives the same image
-    img = A.render_jittered("가가 가", PEN, 64, rng=rng(1), **flat)
-    assert img.tobytes() == A.render_jittered("가가 가", PEN, 64, rng=rng(2), **flat).tobytes()
-    # and the same syllable drawn twice gives two ink blobs of the same size
-    img = A.render_jittered("가가", PEN, 64, rng=rng(), **flat)
-    cols = np.flatnonzero(ink_mask(img).any(axis=0))
-    mid = (cols[0] + cols[-1] + 1) // 2
-    left, right = ink_mask(img[:, :mid]).sum(), ink_mask(img[:, mid:]).sum()
-    assert left > 100 and abs(int(left) - int(right)) <= 0.1 * left
-    # jitter on: the two copies differ
-    img = A.render_jittered("가가", PEN, 64, rng=rng())
-    cols = np.flatnonzero(ink_mask(img).any(axis=0))
-    mid = (cols[0] + cols[-1] + 1) // 2
-    rows_l = np.flatnonzero(ink_mask(img[:, :mid]).any(axis=1))
-    rows_r = np.flatnonzero(ink_mask(img[:, mid:]).any(axis=1))
-    assert (rows_l[0], rows_l[-1]) != (rows_r[0], rows_r[-1])
-
-
-@pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("frac", [0.02, 0.1])
-def test_render_jittered_frames_all_the_ink(seed, frac):
-    """Margins are ``frac`` of the frame on each side: the first and last syllables and the tallest ink
-    reach them (no character is lost or cut, nothing but margin is added)."""
-    img = A.render_jittered("안녕하세요", PEN, 64, rng=rng(seed), margin=(frac, frac))
-    cols = np.flatnonzero((img < 250).any(axis=0))
-    rows = np.flatnonzero((img < 250).any(axis=1))
-    margin = frac * 64 / (1 + 2 * frac)  # px after the resize to 64 rows
-    assert abs(cols[0] - margin) <= 2 and abs(img.shape[1] - 1 - cols[-1] - margin) <= 2
-    assert abs(rows[0] - margin) <= 2 and abs(63 - rows[-1] - margin) <= 2.5
-    # five syllables: five ink blobs separated by blank columns (allowing for split jamo)
-    blank = ~(img < 200).any(axis=0)
-    runs = np.count_nonzero(np.diff(blank[cols[0]:cols[-1] + 1].astype(int)) == 1)
-    assert runs >= 4
-
-
-def test_render_jittered_keeps_small_marks_small(word):
-    dots = A.render_jittered("...", PEN, 64, rng=rng(), margin=(0.1, 0.1))
-    rows = np.flatnonzero(ink_mask(dots).any(axis=1))
-    assert rows.size and rows.size < 20  # the dots are not blown up to the full height
-    assert rows.mean() > 40  # and sit low, on the baseline
-
-
-@pytest.mark.parametrize("text", ["", "   "])
-def test_render_jittered_without_ink_raises(text):
-    with pytest.raises(ValueError, match="draws no ink"):
-        A.render_jittered(text, PEN, 64, rng=rng())
-
-
-def test_render_jittered_bad_arguments():
-    with pytest.raises(FileNotFoundError):
-        A.render_jittered("가", fonts_dir() / "missing.ttf", 64, rng=rng())
-    with pytest.raises(ValueError, match="height must be >= 8"):
-        A.render_jittered("가", PEN, 4, rng=rng())
-    with pytest.raises(ValueError, match="rotation must be in"):
-        A.render_jittered("가", PEN, 64, rng=rng(), rotation=45)
 
 
 # ---------------------------------------------------------------- each transform
@@ -374,3 +295,17 @@ def test_config_pickles_for_loader_workers():
 
     config = A.AugmentConfig.parse("full,noise_p=0.1")
     assert pickle.loads(pickle.dumps(config)) == config
+
+
+def test_config_is_the_core_options_made_callable():
+    """The fields, ranges and presets live in easyocr_ko.config.AugmentOptions (so GenConfig can check a spec
+    before any work); AugmentConfig adds only the call, and parse/preset return AugmentConfig."""
+    from easyocr_ko.config import AUGMENT_PRESET_NAMES, AugmentOptions
+
+    assert issubclass(A.AugmentConfig, AugmentOptions) and A.PRESET_NAMES == AUGMENT_PRESET_NAMES
+    assert type(A.AugmentConfig.parse("light")) is A.AugmentConfig
+    assert type(A.AugmentConfig.preset("full")) is A.AugmentConfig
+    options = AugmentOptions.parse("full,noise_p=0.1")
+    converted = A.AugmentConfig.parse(options)
+    assert type(converted) is A.AugmentConfig and converted == A.AugmentConfig.parse("full,noise_p=0.1")
+    assert not callable(options)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.hangul import HANGUL_SYLLABLES, is_hangul_syllable
+from easyocr_ko.resources import fonts_dir
 from easyocr_ko.synth.fonts import (
-    HANGUL_SYLLABLES,
     drawn_characters,
     expand_font_paths,
     inspect_fonts,
@@ -17,7 +18,6 @@ from easyocr_ko.synth.fonts import (
     sha256_file,
     shipped_font_paths,
 )
-from easyocr_ko.resources import fonts_dir
 
 from conftest import TINY_WORDS
 
@@ -185,7 +185,7 @@ def test_manifest_counts_match_a_recount(name: str) -> None:
     path = fonts_dir() / name
     chars = (HANGUL_SYLLABLES if name != "Guseul.ttf" else HANGUL_SYLLABLES[::41]) + ASCII_PRINTABLE
     drawn = drawn_characters(path, chars)
-    hangul = sum(1 for c in drawn if "\uac00" <= c <= "\ud7a3")
+    hangul = sum(1 for c in drawn if is_hangul_syllable(c))
     if name == "Guseul.ttf":  # full recount of 11,172 is slow for a fully drawn font: check a spread sample
         assert entry["hangul_syllables"] == 11172 and hangul == len(HANGUL_SYLLABLES[::41])
     else:
@@ -258,3 +258,24 @@ def test_shared_woff2_fonts_and_the_cmap_liars(shared_dir: Path) -> None:
     drawn = drawn_characters(jaemin, sample)
     assert drawn == {c for c in sample if c in KS_X_1001}  # the cmap claims them all; only KS X 1001 is inked
     assert "A" in drawn_characters(jaemin, "A1가")  # the font's one raqm-failing probe does not break the check
+
+
+def test_update_font_manifest_tool_recounts_and_keeps_hand_entered_fields(tmp_path: Path) -> None:
+    """tools/update_font_manifest.py (the maintainer entry point) refreshes the measured fields of a manifest."""
+    import importlib.util
+    import json
+    import shutil
+
+    tool = Path(__file__).resolve().parents[2] / "tools" / "update_font_manifest.py"
+    spec = importlib.util.spec_from_file_location("update_font_manifest", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    (shipped,) = [e for e in read_manifest() if e["file"] == "Bandal.ttf"]
+    shutil.copy(fonts_dir() / "Bandal.ttf", tmp_path / "Bandal.ttf")
+    hand_entered = {k: shipped[k] for k in ("file", "licence", "licence_files", "source", "handwriting")}
+    (tmp_path / "manifest.json").write_text(json.dumps({"fonts": [dict(hand_entered, sha256="stale")]}),
+                                            encoding="utf-8")
+    assert module.main(["--folder", str(tmp_path)]) == 0
+    (entry,) = read_manifest(tmp_path)
+    assert entry == shipped
+    assert module.main(["--folder", str(tmp_path / "missing")]) == 1

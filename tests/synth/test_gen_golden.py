@@ -2,13 +2,14 @@
 
 The digest below was recorded at commit f4d4062 (before the subpackage restructure of issue 13) by running this
 file's ``_gen`` and printing ``_digest``.  It covers every reproducible file gen writes (``gt.txt``,
-``fonts.tsv``, each PNG's bytes, the LMDB's labels and image bytes, ``gen_config.yaml`` with the output and fonts folders written as OUT and FONTS) for a run that uses
-every rendering path: trdg, the per-syllable jitter renderer, textgen lines and the ``full`` augmentation.
+``fonts.tsv``, each PNG's bytes, the LMDB's labels and image bytes, ``gen_config.yaml`` with the output and
+fonts folders written as OUT and FONTS) for a run that uses every rendering path: trdg, the per-syllable
+jitter renderer, textgen lines and the ``full`` augmentation.
 Not covered: ``summary.json`` (timings), ``contact_sheet.png`` (drawn with matplotlib).
 
 The PNG bytes depend on Pillow (its FreeType and zlib), OpenCV and numpy: when those differ from the versions
 the digest was recorded with, the test is skipped with the reason, and the digest must be recorded again from a
-known-good revision (``.venv/bin/python tests/test_gen_golden.py`` prints it).
+known-good revision (``.venv/bin/python tests/synth/test_gen_golden.py`` prints it).
 """
 from __future__ import annotations
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from easyocr_ko.synth import generate as synth
 from easyocr_ko.config import GenConfig
-from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.synth.fonts import inspect_fonts
 from easyocr_ko.datasets.dtrb import LmdbDataset
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.synth import generate as synth
+from easyocr_ko.synth.fonts import inspect_fonts
 from easyocr_ko.synth.generate import generate, plan_splits, render_text, sample_seed, trdg_kwargs
 
 from conftest import TINY_WORDS
@@ -147,8 +147,10 @@ def test_words_and_fonts_are_mixed(tmp_path: Path, bandal: Path, bangwool: Path,
 
 def test_plan_is_seeded(tmp_path: Path, bandal: Path, bangwool: Path) -> None:
     fonts = inspect_fonts([bandal, bangwool], {c for w in TINY_WORDS for c in w})
-    plan = lambda seed: [p.samples for p in plan_splits(GenConfig(output=tmp_path, count=40, seed=seed),
-                                                        TINY_WORDS, fonts)]
+
+    def plan(seed: int) -> list:
+        return [p.samples for p in plan_splits(GenConfig(output=tmp_path, count=40, seed=seed), TINY_WORDS, fonts)]
+
     assert plan(1) == plan(1)
     assert plan(1) != plan(2)
 

@@ -25,8 +25,8 @@ def test_easyocr_and_trdg_in_one_process(bandal: Path, latin_font: Path, tmp_pat
     assert easyocr.__version__ == "1.7.2"
     assert type(reader.recognizer).__module__ == "easyocr.model.vgg_model"  # gen2 recognizer loaded
 
-    from easyocr_ko.synth._trdg import fake_text_generator
     from easyocr_ko.config import GenConfig
+    from easyocr_ko.synth._trdg import fake_text_generator
     from easyocr_ko.synth.generate import render_text, trdg_kwargs
 
     generator = fake_text_generator()
@@ -73,8 +73,8 @@ def test_one_opencv_and_a_recent_bidi() -> None:
 
 
 def test_trdg_missing_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    from easyocr_ko.synth import _trdg
     from easyocr_ko.errors import EasyOcrKoError
+    from easyocr_ko.synth import _trdg
 
     monkeypatch.setattr(_trdg, "_generator", None)
     monkeypatch.setitem(sys.modules, "trdg.data_generator", None)  # makes the import fail

