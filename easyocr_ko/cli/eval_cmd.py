@@ -23,13 +23,11 @@ from pathlib import Path
 
 import click
 
+from easyocr_ko.cli.options import EXISTING, PATH
 from easyocr_ko.evaluation.models import CHECKPOINT_CHOICES
 
 __all__ = ["eval_cmd"]
 
-PATH = click.Path(path_type=Path)
-# Existence is checked by the library, which reports a missing path in one line with exit code 1.
-EXISTING = click.Path(path_type=Path)
 
 
 def _langs(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:

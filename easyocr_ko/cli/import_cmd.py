@@ -12,10 +12,8 @@ from typing import Any
 
 import click
 
-PATH = click.Path(path_type=Path)
-# Existence is checked by the library, which reports a missing path in one line with exit code 1 (click would
-# print its usage text and exit 2).
-EXISTING = click.Path(path_type=Path)
+from easyocr_ko.cli.options import EXISTING, PATH
+
 SHOWN_PROBLEMS = 20
 
 

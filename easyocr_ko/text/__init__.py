@@ -13,7 +13,7 @@ Modules, in the order the text flows:
   :class:`~easyocr_ko.text.generator.TextGenerator`, which draw reproducible lines of six kinds (dictionary words,
   names, sentences, digits, Latin mixes, random syllables) for ``easyocr-ko gen --text-mix``.
 
-The ``easyocr-ko texts`` command that previews generated lines is in :mod:`easyocr_ko.cli.texts`.
+The ``easyocr-ko texts`` command that previews generated lines is in :mod:`easyocr_ko.cli.texts_cmd`.
 """
 
 __all__: list[str] = []

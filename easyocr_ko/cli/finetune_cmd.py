@@ -1,0 +1,129 @@
+"""``easyocr-ko finetune``: fine-tune the gen2 recognizer (:func:`easyocr_ko.training.finetune.finetune`), on one
+process or, with ``--nproc``, under torchrun."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from easyocr_ko.cli.options import EXISTING, PATH, debug_requested
+
+__all__ = ["finetune"]
+
+
+def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple | None:
+    if value is None:
+        return None
+    try:
+        return tuple(float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give comma-separated numbers, e.g. 0.5,0.5") from None
+
+
+@click.command()
+@click.option("--data", "data", type=EXISTING, multiple=True, help="Training data: LMDB, DTRB folder, gen/import "
+              "output or a tree of LMDBs (repeatable).")
+@click.option("--output", "-o", type=PATH, help="Run folder to create [runs/finetune].")
+@click.option("--valid-data", "valid_data", type=EXISTING, multiple=True,
+              help="Validation data [the validation split of gen/import outputs in --data].")
+@click.option("--batch-ratio", callback=_floats, help="Share of each --data in a batch, e.g. 0.5,0.5 (DTRB).")
+@click.option("--pretrained", help="korean_g2 | english_g2 | auto (korean_g2 if present, else the bundled model) | "
+              "PATH to a gen2 .pth | none [korean_g2].")
+@click.option("--download/--no-download", default=None, help="Allow fetching korean_g2/english_g2 [off].")
+@click.option("--character", help="Explicit (fixed) character list.")
+@click.option("--character-file", type=EXISTING, help="File holding the explicit character list.")
+@click.option("--add-ksx1001", is_flag=True, default=None, help="Add all 2,350 KS X 1001 syllables to the charset.")
+@click.option("--skip-unknown", is_flag=True, default=None,
+              help="Drop (and count) samples with characters outside a fixed charset instead of failing.")
+@click.option("--num-iter", type=click.IntRange(min=1), help="Training steps [3000].")
+@click.option("--val-interval", type=click.IntRange(min=1), help="Validate/log/checkpoint every N steps [500].")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Batch size [32].")
+@click.option("--optim", type=click.Choice(["adadelta", "adam"]), help="Optimizer [adadelta].")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), help="Learning rate [1.0 adadelta, 1e-4 adam].")
+@click.option("--schedule", type=click.Choice(["constant", "cosine"]),
+              help="Learning-rate schedule: constant (DTRB) or cosine to 0 at --num-iter [constant].")
+@click.option("--warmup-steps", type=click.IntRange(min=0), help="Linear learning-rate warm-up steps [0].")
+@click.option("--grad-clip", type=click.FloatRange(min=0, min_open=True), help="Gradient norm clip [5].")
+@click.option("--freeze-feature-extraction/--no-freeze-feature-extraction", default=None)
+@click.option("--freeze-sequence-modeling/--no-freeze-sequence-modeling", default=None)
+@click.option("--augment",
+              help="Training-time augmentation: none, light, handwriting, full, or 'preset,key=value' [none].")
+@click.option("--max-width", type=click.IntRange(min=16), help="Cap on padded batch width in px [1600].")
+@click.option("--batch-max-length", type=click.IntRange(min=1), help="Longest label used [50].")
+@click.option("--val-samples", type=click.IntRange(min=0), help="Validation samples used, 0 = all [2000].")
+@click.option("--seed", type=int, help="Seed [1111].")
+@click.option("--device", help="auto | cpu | cuda | cuda:N [auto].")
+@click.option("--amp/--no-amp", default=None,
+              help="Mixed precision training steps: CUDA, or bf16 on CPUs that have it [on].")
+@click.option("--num-threads", type=click.IntRange(min=1), help="CPU threads for torch [all].")
+@click.option("--export-name", help="NAME of the exported trio [custom].")
+@click.option("--config", "config_file", type=EXISTING, help="YAML file of options (CLI options win).")
+@click.option("--resume", "resume_dir", type=EXISTING, help="Continue the run in this folder exactly.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (DTRB's log blocks still print).")
+@click.option("--nproc", type=click.IntRange(min=1), default=1,
+              help="Processes on this machine, one per GPU (launches torchrun --standalone; DDP, gloo on CPU) [1].")
+def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, nproc: int, **options: Any) -> None:
+    """Fine-tune EasyOCR's gen2 Korean recognizer (None-VGG-BiLSTM-CTC) on DTRB data and export the
+    custom.pth / custom.yaml / custom.py trio.
+
+    Several devices: --nproc N on one machine, or torchrun --nproc_per_node N -m easyocr_ko.cli finetune ...
+    (torchrun's rendezvous options for several machines); --batch-size is per process."""
+    from easyocr_ko.config import FinetuneConfig, build_config
+    from easyocr_ko.training.distributed import env_world_size
+    from easyocr_ko.training.finetune import finetune as run
+    from easyocr_ko.training.finetune import load_run_config
+
+    if nproc > 1 and env_world_size() == 1:
+        sys.exit(_launch_torchrun(click.get_current_context(), nproc))
+
+    for key in ("data", "valid_data"):
+        options[key] = tuple(options[key]) or None
+    if resume_dir is not None:
+        config = load_run_config(resume_dir, options)
+    else:
+        if not options.get("data") and config_file is None:
+            raise click.UsageError("give --data (or --resume RUN_DIR)")
+        config = build_config(FinetuneConfig, config_file, options)
+    summary = run(config, resume=resume_dir is not None, progress=not quiet)
+    if os.environ.get("RANK", "0") != "0":
+        return  # under torchrun only rank 0 reports
+    best = summary["best"]
+    click.echo(f"{summary['steps']} steps in {summary['seconds']} s ({summary['samples_per_s']} samples/s); "
+               f"train {summary['train_samples']}, valid {summary['valid_samples']}; charset {summary['charset']} "
+               f"({summary['copied_rows']} pretrained rows kept)")
+    click.echo(f"best_accuracy {best['accuracy']:.4f}, best_norm_ED {best['norm_ED']:.4f}; run folder {config.output}")
+    click.echo(f"exported {summary['export']['pth']}; "
+               f"install it for easyocr.Reader with: easyocr-ko export {config.output}")
+
+
+def _launch_torchrun(ctx: click.Context, nproc: int) -> int:
+    """Run this ``finetune`` command again as ``nproc`` processes under torchrun (``--standalone``: a rendezvous
+    on this machine) and return its exit status.  The options given on the command line are passed on as given,
+    ``--nproc`` left out."""
+    import subprocess
+
+    from click.core import ParameterSource
+
+    args = []
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.name == "nproc" or \
+                ctx.get_parameter_source(param.name) != ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params[param.name]
+        if param.is_flag and not param.secondary_opts:
+            args += [param.opts[0]] if value else []
+        elif param.is_flag:
+            args.append(param.opts[0] if value else param.secondary_opts[0])
+        elif param.multiple:
+            for item in value:
+                args += [param.opts[0], str(item)]
+        elif isinstance(value, tuple):
+            args += [param.opts[0], ",".join(map(str, value))]
+        else:
+            args += [param.opts[0], str(value)]
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}",
+               "-m", "easyocr_ko.cli"] + (["--debug"] if debug_requested(ctx.find_root()) else []) + ["finetune"] + args
+    return subprocess.call(command)
