@@ -39,7 +39,10 @@ RUNNER = """
 import json, sys
 from pathlib import Path
 from easyocr_ko.config import FinetuneConfig
-from easyocr_ko.training.finetune import finetune
+try:
+    from easyocr_ko.training.finetune import finetune
+except ImportError:  # a --baseline revision from before the subpackage layout (issue 13)
+    from easyocr_ko.train import finetune
 options = json.loads(sys.argv[1])
 config = FinetuneConfig(**{**options, "data": tuple(options["data"]), "output": Path(options["output"])})
 summary = finetune(config, log_stream=None)
