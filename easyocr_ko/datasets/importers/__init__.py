@@ -13,18 +13,12 @@ Output layout (``OUT`` = ``ImportConfig.output``; the same as ``easyocr-ko gen``
 
 Input formats (details and tiny examples in README.md, section "`import`: real datasets", "Formats"):
 
-* ``aihub``: every ``*.json`` under SRC.  Either a COCO-like file (AI Hub 「야외 실제 촬영 한글 이미지」,
-  「한국어 글자체 이미지」): ``images`` (``id``, ``width``, ``height``, ``file_name``) and ``annotations`` (also
-  spelt ``annoations``) with ``image_id``, ``text`` and ``bbox`` ``[x, y, w, h]``; or a per-image file with an
-  ``images`` list of one, an ``image`` / ``Images`` record (``file_name``, or ``identifier`` + ``type``) and a
-  box list under ``annotations`` / ``annoations`` / ``bbox`` / ``Bbox`` / ``text.word`` whose boxes carry the
-  text in ``text`` / ``data`` / ``value`` and the region as ``bbox`` (x, y, w, h), ``x`` + ``y`` point lists,
-  ``wordbox`` (x1, y1, x2, y2) or ``points``.  An annotation without a box is the whole image when it is its
-  image's only annotation (the handwriting sets' pre-cropped syllables, words and sentences).
-* ``dacon``: every ``*.csv`` under SRC with the columns ``img_path`` and ``label`` (DACON 「손글씨 OCR」:
-  ``id,img_path,label``); each row is one whole image.
-* ``gt``: every ``gt.txt`` / ``labels.txt`` under SRC (or the file SRC): ``path<TAB>label`` (DTRB) or
-  ``path label`` (first space separates; the seed projects' ``labels.txt``), detected per file.
+* ``aihub``: every ``*.json`` under SRC, COCO-like or per-image AI Hub files (the accepted keys and box forms
+  are listed in :mod:`~easyocr_ko.datasets.importers.aihub`).
+* ``dacon``: every ``*.csv`` under SRC with the columns ``img_path`` and ``label``
+  (:mod:`~easyocr_ko.datasets.importers.dacon`).
+* ``gt``: every ``gt.txt`` / ``labels.txt`` under SRC (or the file SRC), ``path<TAB>label`` or ``path label``
+  (:mod:`~easyocr_ko.datasets.importers.gt_files`).
 
 Image paths are relative to the annotation file's folder (then to SRC).  A path that is absolute, contains
 ``..`` or resolves (through a symlink) outside SRC is rejected and counted; nothing outside SRC is read.
