@@ -427,7 +427,20 @@ class FinetuneConfig:
         output: run folder (checkpoints, logs, export) [saved_model / experiment_name].
         valid_data: validation data; default: the ``validation`` split of gen/import outputs in ``data``.
         batch_ratio: share of each ``data`` source in a batch, like DTRB's select_data/batch_ratio.
-        pretrained: ``korean_g2``, ``english_g2``, a path to a gen2 .pth, or ``none`` [saved_model + FT].
+        pretrained: ``korean_g2``, ``english_g2``, a path to a gen2 or DTRB .pth (or an easyocr-ko
+            checkpoint), or ``none`` [saved_model + FT].
+        Transformation / FeatureExtraction / SequenceModeling / Prediction: DTRB's four stages
+            [Transformation: None|TPS, FeatureExtraction: VGG|RCNN|ResNet, SequenceModeling: None|BiLSTM,
+            Prediction: CTC|Attn]; ``None`` (not given): the pretrained model's (EasyOCR gen2:
+            None-VGG-BiLSTM-CTC).  Weights of ``pretrained`` whose name and shape fit the chosen network are
+            loaded, the rest start random (DTRB's ``--FT``); the Prediction rows are carried over by character.
+        num_fiducial: TPS fiducial points [num_fiducial, 20].
+        imgW: TPS input and output width in px [imgW]; default ``round(imgH * 100 / 32)``, DTRB's 100 px at
+            its imgH 32 (200 at imgH 64).  Only TPS uses it: without TPS the width follows each batch, as
+            EasyOCR's Reader.
+        output_channel / hidden_size: FeatureExtraction channels and BiLSTM / attention size [output_channel,
+            hidden_size]; default: the pretrained model's when the stage is the same, else 256 for VGG (gen2)
+            and 512 for RCNN / ResNet (DTRB), hidden 256.
         download: allow downloading korean_g2/english_g2 from EasyOCR's release URL.
         character: explicit character list (fixed charset) [character].
         character_file: file holding the explicit character list (newlines ignored).
@@ -458,7 +471,10 @@ class FinetuneConfig:
         amp: mixed precision for training steps (bf16/fp16 on CUDA, bf16 on CPUs with native bf16).
         num_threads: CPU threads for torch (default: all cores).
         show_examples: rows of the ground truth / prediction table in each log block.
-        export_name: NAME of the NAME.pth/.yaml/.py trio exported at the end.
+        export_name: NAME of the NAME.pth/.yaml/.py trio exported at the end (CTC models only: EasyOCR's Reader
+            does not decode Attn).
+        logger: experiment logging besides ``metrics.jsonl``: ``none`` or ``tensorboard`` (event files in
+            ``RUN/tensorboard``; needs the ``tensorboard`` extra).
 
     Raises:
         EasyOcrKoError: (on construction) no ``data``, an option out of range or inconsistent with another, or
@@ -471,6 +487,14 @@ class FinetuneConfig:
     batch_ratio: tuple = ()
     pretrained: str = "korean_g2"
     download: bool = False
+    Transformation: str | None = None
+    FeatureExtraction: str | None = None
+    SequenceModeling: str | None = None
+    Prediction: str | None = None
+    num_fiducial: int = 20
+    imgW: int | None = None
+    output_channel: int | None = None
+    hidden_size: int | None = None
     character: str | None = None
     character_file: Path | None = None
     add_ksx1001: bool = False
@@ -499,9 +523,21 @@ class FinetuneConfig:
     num_threads: int | None = None
     show_examples: int = 10
     export_name: str = "custom"
+    logger: str = "none"
 
     def __post_init__(self) -> None:
         checks = [
+            (self.Transformation in (None, "None", "TPS"), "Transformation must be None or TPS"),
+            (self.FeatureExtraction in (None, "VGG", "RCNN", "ResNet"), "FeatureExtraction must be VGG, RCNN or "
+                                                                          "ResNet"),
+            (self.SequenceModeling in (None, "None", "BiLSTM"), "SequenceModeling must be None or BiLSTM"),
+            (self.Prediction in (None, "CTC", "Attn"), "Prediction must be CTC or Attn"),
+            (self.num_fiducial >= 4 and self.num_fiducial % 2 == 0, "num_fiducial must be even and >= 4"),
+            (self.imgW is None or self.imgW >= 8, "imgW must be >= 8"),
+            (self.output_channel is None or (self.output_channel >= 16 and self.output_channel % 16 == 0),
+             "output_channel must be a positive multiple of 16"),
+            (self.hidden_size is None or self.hidden_size >= 1, "hidden_size must be >= 1"),
+            (self.logger in ("none", "tensorboard"), "logger must be none or tensorboard"),
             (len(self.data) >= 1, "give at least one --data"),
             (self.num_iter >= 1 and self.val_interval >= 1, "num_iter and val_interval must be >= 1"),
             (self.batch_size >= 1, "batch_size must be >= 1"),
@@ -523,6 +559,19 @@ class FinetuneConfig:
             if not ok:
                 raise EasyOcrKoError(message)
         _check_augment(self.augment)
+
+    @property
+    def stage_options(self) -> dict[str, str]:
+        """The DTRB stage options given (``Transformation`` ... ``Prediction``), without those left to the
+        pretrained model."""
+        given = {"Transformation": self.Transformation, "FeatureExtraction": self.FeatureExtraction,
+                 "SequenceModeling": self.SequenceModeling, "Prediction": self.Prediction}
+        return {k: v for k, v in given.items() if v is not None}
+
+    @property
+    def tps_imgW(self) -> int:
+        """TPS width in px: ``imgW``, else DTRB's 100 px scaled from its imgH 32 to ``imgH``."""
+        return self.imgW if self.imgW is not None else round(self.imgH * 100 / 32)
 
     @property
     def learning_rate(self) -> float:

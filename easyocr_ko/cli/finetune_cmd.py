@@ -1,5 +1,5 @@
-"""``easyocr-ko finetune``: fine-tune the gen2 recognizer (:func:`easyocr_ko.training.finetune.finetune`), on one
-process or, with ``--nproc``, under torchrun."""
+"""``easyocr-ko finetune``: fine-tune the gen2 recognizer, or any DTRB stage combination
+(:func:`easyocr_ko.training.finetune.finetune`), on one process or, with ``--nproc``, under torchrun."""
 from __future__ import annotations
 
 import os
@@ -31,7 +31,26 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
               help="Validation data [the validation split of gen/import outputs in --data].")
 @click.option("--batch-ratio", callback=_floats, help="Share of each --data in a batch, e.g. 0.5,0.5 (DTRB).")
 @click.option("--pretrained", help="korean_g2 | english_g2 | auto (korean_g2 if present, else the bundled model) | "
-              "PATH to a gen2 .pth | none [korean_g2].")
+              "PATH to a gen2 or DTRB .pth | none [korean_g2].")
+@click.option("--Transformation", "Transformation", type=click.Choice(["None", "TPS"]),
+              help="DTRB stage 1 [the pretrained model's: None].")
+@click.option("--FeatureExtraction", "FeatureExtraction", type=click.Choice(["VGG", "RCNN", "ResNet"]),
+              help="DTRB stage 2 [the pretrained model's: VGG].")
+@click.option("--SequenceModeling", "SequenceModeling", type=click.Choice(["None", "BiLSTM"]),
+              help="DTRB stage 3 [the pretrained model's: BiLSTM].")
+@click.option("--Prediction", "Prediction", type=click.Choice(["CTC", "Attn"]),
+              help="DTRB stage 4; Attn models are not exported as a trio (Reader decodes CTC only) "
+                   "[the pretrained model's: CTC].")
+@click.option("--num_fiducial", "--num-fiducial", "num_fiducial", type=click.IntRange(min=4),
+              help="TPS fiducial points [20].")
+@click.option("--imgH", "--imgh", "imgH", type=click.IntRange(min=16),
+              help="Input height in px; must equal the pretrained model's (gen2: 64) [64].")
+@click.option("--imgW", "--imgw", "imgW", type=click.IntRange(min=8),
+              help="TPS input/output width in px [imgH * 100 / 32: 200 at imgH 64].")
+@click.option("--output_channel", "--output-channel", "output_channel", type=click.IntRange(min=16),
+              help="FeatureExtraction channels [256 VGG, 512 RCNN/ResNet, or the pretrained model's].")
+@click.option("--hidden_size", "--hidden-size", "hidden_size", type=click.IntRange(min=1),
+              help="BiLSTM / attention hidden size [256, or the pretrained model's].")
 @click.option("--download/--no-download", default=None, help="Allow fetching korean_g2/english_g2 [off].")
 @click.option("--character", help="Explicit (fixed) character list.")
 @click.option("--character-file", type=EXISTING, help="File holding the explicit character list.")
@@ -60,14 +79,17 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
               help="Mixed precision training steps: CUDA, or bf16 on CPUs that have it [on].")
 @click.option("--num-threads", type=click.IntRange(min=1), help="CPU threads for torch [all].")
 @click.option("--export-name", help="NAME of the exported trio [custom].")
+@click.option("--logger", type=click.Choice(["none", "tensorboard"]),
+              help="Also log metrics.jsonl's scalars for TensorBoard in RUN/tensorboard (extra [tensorboard]) [none].")
 @click.option("--config", "config_file", type=EXISTING, help="YAML file of options (CLI options win).")
 @click.option("--resume", "resume_dir", type=EXISTING, help="Continue the run in this folder exactly.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (DTRB's log blocks still print).")
 @click.option("--nproc", type=click.IntRange(min=1), default=1,
               help="Processes on this machine, one per GPU (launches torchrun --standalone; DDP, gloo on CPU) [1].")
 def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, nproc: int, **options: Any) -> None:
-    """Fine-tune EasyOCR's gen2 Korean recognizer (None-VGG-BiLSTM-CTC) on DTRB data and export the
-    custom.pth / custom.yaml / custom.py trio.
+    """Fine-tune EasyOCR's gen2 Korean recognizer (None-VGG-BiLSTM-CTC), or a DTRB stage combination
+    (--Transformation --FeatureExtraction --SequenceModeling --Prediction), on DTRB data and export the
+    custom.pth / custom.yaml / custom.py trio (CTC models).
 
     Several devices: --nproc N on one machine, or torchrun --nproc_per_node N -m easyocr_ko.cli finetune ...
     (torchrun's rendezvous options for several machines); --batch-size is per process."""
@@ -95,8 +117,12 @@ def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, npr
                f"train {summary['train_samples']}, valid {summary['valid_samples']}; charset {summary['charset']} "
                f"({summary['copied_rows']} pretrained rows kept)")
     click.echo(f"best_accuracy {best['accuracy']:.4f}, best_norm_ED {best['norm_ED']:.4f}; run folder {config.output}")
-    click.echo(f"exported {summary['export']['pth']}; "
-               f"install it for easyocr.Reader with: easyocr-ko export {config.output}")
+    if summary["export"]:
+        click.echo(f"exported {summary['export']['pth']}; "
+                   f"install it for easyocr.Reader with: easyocr-ko export {config.output}")
+    else:
+        click.echo(f"Attn model: not exported (EasyOCR's Reader decodes CTC only); evaluate it with "
+                   f"easyocr-ko eval --model {config.output}")
 
 
 def _launch_torchrun(ctx: click.Context, nproc: int) -> int:

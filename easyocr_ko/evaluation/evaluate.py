@@ -66,7 +66,7 @@ from easyocr_ko.recognizer.predict import (
 )
 
 __all__ = ["ReadSettings", "Predictions", "read_eval_set", "ModelResult", "score", "EvalConfig", "EvalReport",
-           "evaluate", "TopCandidates", "top_candidates"]
+           "evaluate", "TopCandidates", "top_candidates", "reader_model"]
 
 
 # ---------------------------------------------------------------- reading
@@ -134,7 +134,7 @@ class Predictions:
         return len(self.readings) / self.seconds if self.seconds > 0 else math.inf
 
 
-def _reader_model(spec: ModelSpec, settings: ReadSettings) -> torch.nn.Module:
+def reader_model(spec: ModelSpec, settings: ReadSettings) -> torch.nn.Module:
     """The model as Reader holds it: a quantized copy on a CPU with ``quantize``, else a float copy on the
     device (``spec.model`` itself stays on the CPU)."""
     if settings.quantized():
@@ -161,12 +161,12 @@ def read_eval_set(spec: ModelSpec, evalset: EvalSet, settings: ReadSettings = Re
     from tqdm import tqdm
 
     device = settings.torch_device()
-    model = _reader_model(spec, settings)
+    model = reader_model(spec, settings)
     ignore = spec.ignore_idx(settings.lang_list)
     data = evalset.data
     readings: list[Reading | None] = [None] * len(evalset)
     position = {(s.source, s.index): k for k, s in enumerate(evalset.samples)}
-    codec = CTCCodec(spec.character)
+    codec = spec.codec
     batches = ([[s] for s in evalset.samples] if settings.quantized()
                else eval_batches(evalset.samples, settings.batch_size, spec.imgH))
     if batches:  # warm-up, not timed: the first call of a process initialises the (quantized) kernels
@@ -390,7 +390,9 @@ def top_candidates(model: str | Path | ModelSpec, image: str | Path | np.ndarray
     spec = model if isinstance(model, ModelSpec) else resolve_model(model, checkpoint)
     gray = image if isinstance(image, np.ndarray) else read_gray_file(image)
     settings = ReadSettings(lang_list=tuple(lang_list), quantize=quantize, device=device)
-    net = _reader_model(spec, settings)
+    if spec.attention:
+        raise EasyOcrKoError(f"{spec.name} is an Attn model: top candidates per CTC step are for CTC models only")
+    net = reader_model(spec, settings)
     ignore = spec.ignore_idx(lang_list)
     codec = CTCCodec(spec.character)
     reading = read_batch(net, codec, [gray], spec.imgH, ignore, device=settings.torch_device(), keep_logits=True)[0]

@@ -14,7 +14,9 @@ What ``--model`` accepts (``LABEL=SPEC`` names the model in the tables):
   ``NAME.py``'s ``Model(num_class, **network_params)``, the classes from the yaml's ``character_list``, the
   weights from ``NAME.pth`` with the 7-character ``module.`` prefix removed;
 * a finetune run folder (its ``best_accuracy.pth``, or ``--checkpoint``) or a checkpoint ``.pth``: read as its
-  export would be (every character allowed).
+  export would be (every character allowed), of any network :func:`easyocr_ko.recognizer.pretrained.load_pretrained`
+  loads (gen2, DTRB stage combinations, DTRB's own ``.pth`` with ``opt.txt``); DTRB Attn models, which have no
+  trio, are read with DTRB's greedy attention decoding (:attr:`ModelSpec.codec`).
 """
 from __future__ import annotations
 
@@ -25,7 +27,10 @@ from pathlib import Path
 
 import torch
 
+from easyocr_ko.charset import CTCCodec
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.recognizer.dtrb import AttnCodec
+from easyocr_ko.recognizer.model import is_attention
 from easyocr_ko.recognizer.predict import reader_ignore_idx
 from easyocr_ko.recognizer.pretrained import BUILTIN, BuiltinNotFound, load_pretrained
 from easyocr_ko.resources import BUNDLED_NAME, bundled_trio, easyocr_model_dir
@@ -44,8 +49,10 @@ class ModelSpec:
         kind: ``'built-in'``, ``'trio'`` or ``'checkpoint'``.
         source: the files it came from.
         model: float recognizer in eval mode on the CPU; ``model(images, text)`` maps float32
-            (N, 1, imgH, W) in [-1, 1] to logits (N, T, len(character) + 1).
-        character: class ``i + 1`` is ``character[i]``, class 0 the CTC blank.
+            (N, 1, imgH, W) in [-1, 1] to logits (N, T, len(character) + 1) (CTC) or
+            (N, batch_max_length + 1, len(character) + 2) (a DTRB Attn checkpoint).
+        character: CTC: class ``i + 1`` is ``character[i]``, class 0 the blank; Attn: class ``i + 2``, 0 = [GO],
+            1 = [s].
         imgH: input height in px.
         symbols: the allow-list symbols Reader adds to the languages' characters (built-in: easyocr.config
             ``symbols``; trio: :attr:`easyocr_ko.trio.check.Trio.symbols`; checkpoint: its character list, as
@@ -59,15 +66,22 @@ class ModelSpec:
     character: str
     imgH: int
     symbols: str | None
+    attention: bool = False
+
+    @property
+    def codec(self) -> CTCCodec | AttnCodec:
+        """The model's label codec: CTC, or DTRB's attention codec."""
+        return AttnCodec(self.character) if self.attention else CTCCodec(self.character)
 
     def ignore_idx(self, lang_list: Sequence[str]) -> list[int]:
         """Classes ``Reader(lang_list)`` ignores for this model, ascending
-        (:func:`easyocr_ko.recognizer.predict.reader_ignore_idx`).
+        (:func:`easyocr_ko.recognizer.predict.reader_ignore_idx`; for Attn shifted by one for [GO] / [s]).
 
         Raises:
             EasyOcrKoError: EasyOCR has no character file for a language of ``lang_list``.
         """
-        return reader_ignore_idx(self.character, lang_list, self.symbols)
+        ignored = reader_ignore_idx(self.character, lang_list, self.symbols)
+        return [k + 1 for k in ignored] if self.attention else ignored
 
 
 def _from_trio(trio: Trio, label: str | None) -> ModelSpec:
@@ -88,7 +102,8 @@ def _load_builtin(name: str, label: str | None) -> ModelSpec:
 
 def _load_checkpoint(path: Path, name: str) -> ModelSpec:
     loaded = load_pretrained(path)
-    return ModelSpec(name, "checkpoint", str(path), loaded.build(), loaded.character, loaded.imgH, loaded.character)
+    return ModelSpec(name, "checkpoint", str(path), loaded.build(), loaded.character, loaded.imgH, loaded.character,
+                     is_attention(loaded.network_params))
 
 
 def _split_label(spec: str) -> tuple[str | None, str]:

@@ -1,4 +1,5 @@
-"""The recognizer: EasyOCR's gen2 network (None-VGG-BiLSTM-CTC), built by a plain factory.
+"""The recognizer: EasyOCR's gen2 network (None-VGG-BiLSTM-CTC) by default, or any DTRB stage combination
+(:mod:`easyocr_ko.recognizer.dtrb`), built by a plain factory from ``network_params``.
 
 ``easyocr.model.vgg_model.Model`` is used as is (it is also what ``user_network/custom.py`` exports), so the
 state-dict keys and shapes are exactly those of korean_g2.pth / english_g2.pth:
@@ -7,6 +8,11 @@ state-dict keys and shapes are exactly those of korean_g2.pth / english_g2.pth:
 * AdaptiveAvgPool + squeeze: -> (N, T, output_channel) with T = W/4 - 1;
 * SequenceModeling: 2 x BidirectionalLSTM(hidden_size) -> (N, T, hidden_size);
 * Prediction: Linear(hidden_size, num_class) -> logits (N, T, num_class), class 0 = CTC blank.
+
+``network_params`` that name DTRB's stage options (``Transformation``, ``FeatureExtraction``,
+``SequenceModeling``, ``Prediction``) build :class:`easyocr_ko.recognizer.dtrb.Model` instead; weights of gen2's
+layout (no ``Transformation.*`` keys, VGG, BiLSTM, CTC) are always built as gen2, whatever their
+``output_channel`` (DTRB's None-VGG-BiLSTM-CTC is the same network).
 """
 from __future__ import annotations
 
@@ -16,30 +22,46 @@ from collections.abc import Mapping
 import torch
 from torch import nn
 
-__all__ = ["GEN2_NETWORK_PARAMS", "build_model", "strip_module_prefix", "add_module_prefix", "network_params_of",
-           "load_detail"]
+from easyocr_ko.charset import CTCCodec
+from easyocr_ko.recognizer.dtrb import STAGE_KEYS, AttnCodec, is_dtrb_params, network_params_from_state_dict
+
+__all__ = ["GEN2_NETWORK_PARAMS", "build_model", "is_gen2_weights", "infer_network_params", "stages_of",
+           "is_attention", "num_class_for", "codec_for", "strip_module_prefix", "add_module_prefix",
+           "network_params_of", "load_detail"]
 
 GEN2_NETWORK_PARAMS = {"input_channel": 1, "output_channel": 256, "hidden_size": 256}
 """EasyOCR's gen2 ``network_params`` (korean_g2.pth, english_g2.pth, ``user_network/custom.py``)."""
 
 
-def build_model(num_class: int, input_channel: int = 1, output_channel: int = 256, hidden_size: int = 256) -> nn.Module:
-    """EasyOCR gen2 recognizer with ``num_class`` outputs (``len(character) + 1``).
+def build_model(num_class: int, **network_params: int | str) -> nn.Module:
+    """The recognizer with ``num_class`` outputs for ``network_params``.
 
     Args:
-        num_class: Prediction rows, >= 2.
-        input_channel / output_channel / hidden_size: EasyOCR's ``network_params`` (gen2: 1, 256, 256;
-            tests use smaller values).
+        num_class: Prediction rows, >= 2: CTC ``len(character) + 1``, Attn ``len(character) + 2``.
+        network_params: gen2's ``input_channel`` / ``output_channel`` / ``hidden_size`` (1, 256, 256 for
+            korean_g2; tests use smaller values), or DTRB's stage options and sizes (every keyword of
+            :class:`easyocr_ko.recognizer.dtrb.Model` but ``num_class``).
 
     Returns:
-        ``easyocr.model.vgg_model.Model``; ``model(images, None)`` maps float32 (N, 1, imgH, W) in [-1, 1]
-        to logits (N, T, num_class), on the CPU, in training mode.
+        gen2: ``easyocr.model.vgg_model.Model``; DTRB: :class:`easyocr_ko.recognizer.dtrb.Model`.
+        ``model(images, None)`` maps float32 (N, 1, imgH, W) in [-1, 1] to logits (N, T, num_class), on the CPU,
+        in training mode.
 
     Raises:
-        ValueError: ``num_class`` < 2.
+        ValueError: ``num_class`` < 2, an unknown stage option or a size the network cannot take.
+        TypeError: an unknown keyword.
     """
     from easyocr.model.vgg_model import Model
 
+    if is_dtrb_params(network_params):
+        from easyocr_ko.recognizer.dtrb import Model as DtrbModel
+
+        return DtrbModel(num_class=num_class, **network_params)  # type: ignore[arg-type]
+    return _build_gen2(Model, num_class, **network_params)  # type: ignore[arg-type]
+
+
+def _build_gen2(Model: type, num_class: int, input_channel: int = 1, output_channel: int = 256,
+                hidden_size: int = 256) -> nn.Module:
     if num_class < 2:
         raise ValueError("num_class must be >= 2 (blank + at least one character)")
     return Model(input_channel=input_channel, output_channel=output_channel, hidden_size=hidden_size,
@@ -80,3 +102,59 @@ def load_detail(err: Exception) -> str:
     the second non-empty line, else the first, else the exception's type name."""
     lines = [line.strip() for line in str(err).splitlines() if line.strip()]
     return lines[1] if len(lines) > 1 else (lines[0] if lines else type(err).__name__)
+
+
+_GEN2_KEYS = ("FeatureExtraction.ConvNet.0.weight", "FeatureExtraction.ConvNet.18.weight",
+              "SequenceModeling.1.linear.weight", "Prediction.weight")
+
+
+def is_gen2_weights(state_dict: Mapping[str, torch.Tensor]) -> bool:
+    """True for EasyOCR's gen2 layout (None-VGG-BiLSTM-CTC: the keys :func:`network_params_of` reads, no
+    ``Transformation.*``); a leading ``module.`` is ignored."""
+    keys = set(strip_module_prefix(state_dict))
+    return all(k in keys for k in _GEN2_KEYS) and not any(k.startswith("Transformation.") for k in keys)
+
+
+def infer_network_params(state_dict: Mapping[str, torch.Tensor], **hints: int) -> dict:
+    """``network_params`` and ``num_class`` of any recognizer's weights.
+
+    Gen2 weights (:func:`is_gen2_weights`) give gen2's three keys (:func:`network_params_of`); others DTRB's
+    full set (:func:`easyocr_ko.recognizer.dtrb.network_params_from_state_dict`, with ``hints`` = its keyword
+    arguments ``imgH`` / ``imgW`` / ``batch_max_length`` / ``hidden_size`` / ``num_fiducial`` for what the
+    weights cannot tell).
+
+    Raises:
+        ValueError: neither gen2 nor a DTRB stage combination.
+    """
+    state = strip_module_prefix(state_dict)
+    if is_gen2_weights(state):
+        return network_params_of(state)
+    return network_params_from_state_dict(state, **hints)
+
+
+def stages_of(network_params: Mapping) -> dict[str, str]:
+    """The four stage options of ``network_params`` (gen2's: None-VGG-BiLSTM-CTC), keyed as DTRB
+    (``Transformation``, ``FeatureExtraction``, ``SequenceModeling``, ``Prediction``)."""
+    if is_dtrb_params(network_params):
+        return {k: str(network_params[k]) for k in STAGE_KEYS}
+    return dict(zip(STAGE_KEYS, ("None", "VGG", "BiLSTM", "CTC")))
+
+
+def is_attention(network_params: Mapping) -> bool:
+    """True when ``network_params`` name DTRB's ``Prediction: Attn`` (classes [GO], [s], characters)."""
+    return is_dtrb_params(network_params) and network_params.get("Prediction") == "Attn"
+
+
+def num_class_for(character: str, network_params: Mapping) -> int:
+    """Prediction rows for ``character``: ``len + 1`` for CTC (blank), ``len + 2`` for Attn ([GO], [s])."""
+    return len(character) + (2 if is_attention(network_params) else 1)
+
+
+def codec_for(character: str, network_params: Mapping) -> CTCCodec | AttnCodec:
+    """The label codec of a model: :class:`~easyocr_ko.recognizer.dtrb.AttnCodec` for Attn, else
+    :class:`~easyocr_ko.charset.CTCCodec`.
+
+    Raises:
+        EasyOcrKoError / ValueError: the character list is empty or has duplicates.
+    """
+    return AttnCodec(character) if is_attention(network_params) else CTCCodec(character)

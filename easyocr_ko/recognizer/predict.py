@@ -16,6 +16,12 @@ and ``easyocr/easyocr.py``).
   of the whole batch, so a quantized model gives Reader's numbers only when every crop is its own batch, as
   the CPU ``Reader.recognize`` reads them (:func:`recognize`).  A float model gives the same strings when
   crops of the same padded width are batched (:func:`read_batch`), up to float rounding.
+
+Attention models (DTRB ``Prediction: Attn``, :class:`easyocr_ko.recognizer.dtrb.AttnCodec`), which Reader
+cannot decode, are read the same way (preprocessing, batches, the contrast pass) with DTRB's decoding instead
+of CTC's: the greedy steps up to the first ``[s]``, confidence = the product of the steps' max probabilities up
+to and including ``[s]`` (DTRB ``test.py``'s ``pred_max_prob.cumprod(dim=0)[-1]``), with Reader's ignored
+classes zeroed first.
 """
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ import torch.nn.functional as F
 
 from easyocr_ko.charset import CTCCodec
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.recognizer.dtrb import AttnCodec
 from easyocr_ko.recognizer.transforms import align_collate, batch_width, resize_to_height
 
 __all__ = ["READER_DEFAULT_SYMBOLS", "custom_mean", "language_characters", "reader_allowed_characters",
@@ -136,19 +143,38 @@ def _decode_prob(prob: np.ndarray, codec: CTCCodec) -> list[tuple[str, float]]:
     return out
 
 
-def decode(logits: torch.Tensor, codec: CTCCodec, ignore_idx: Sequence[int] = ()) -> list[tuple[str, float]]:
-    """Greedy-decode logits into ``(text, confidence)`` pairs, as Reader's ``recognizer_predict``.
+def _decode_attn(prob: np.ndarray, codec: AttnCodec) -> list[tuple[str, float]]:
+    indices = prob.argmax(axis=2)  # (N, S)
+    texts = codec.decode(torch.from_numpy(indices))
+    out = []
+    for text, p, i in zip(texts, prob.max(axis=2), indices):
+        stop = np.flatnonzero(i == AttnCodec.EOS)
+        end = int(stop[0]) + 1 if len(stop) else len(i)  # up to and including [s]
+        out.append((text, float(np.prod(p[:end], dtype=np.float64))))
+    return out
+
+
+def decode(logits: torch.Tensor, codec: CTCCodec | AttnCodec,
+           ignore_idx: Sequence[int] = ()) -> list[tuple[str, float]]:
+    """Greedy-decode logits into ``(text, confidence)`` pairs, as Reader's ``recognizer_predict`` (CTC) or
+    DTRB's ``test.py`` (Attn).
 
     Args:
-        logits: float (N, T, num_class), class 0 = CTC blank, class ``i + 1`` = ``codec.character[i]``.
-        codec: the model's codec.
-        ignore_idx: classes Reader ignores (zeroed before renormalising, so never emitted).
+        logits: float (N, T, num_class); CTC: class 0 = blank, class ``i + 1`` = ``codec.character[i]``;
+            Attn: class 0 = [GO], 1 = [s], ``i + 2`` = ``codec.character[i]``, T = batch_max_length + 1.
+        codec: the model's codec (:class:`~easyocr_ko.charset.CTCCodec` or
+            :class:`~easyocr_ko.recognizer.dtrb.AttnCodec`).
+        ignore_idx: classes to ignore (zeroed before renormalising, so never emitted), as Reader's.
 
     Returns:
-        Per image: the greedy path with repeats collapsed and blanks dropped, and :func:`custom_mean` of the
-        max probabilities of its non-blank steps (0 when every step is blank), in [0, 1].
+        Per image, CTC: the greedy path with repeats collapsed and blanks dropped, and :func:`custom_mean` of
+        the max probabilities of its non-blank steps (0 when every step is blank); Attn: the steps before the
+        first [s] and the product of the max probabilities up to and including it.  Confidence in [0, 1].
     """
-    return _decode_prob(reader_probabilities(logits, ignore_idx), codec)
+    prob = reader_probabilities(logits, ignore_idx)
+    if isinstance(codec, AttnCodec):
+        return _decode_attn(prob, codec)
+    return _decode_prob(prob, codec)
 
 
 @dataclass
@@ -241,7 +267,7 @@ def _forward(model: torch.nn.Module, images: torch.Tensor, device: str | torch.d
 @torch.no_grad()
 def read_batch(
     model: torch.nn.Module,
-    codec: CTCCodec,
+    codec: CTCCodec | AttnCodec,
     crops: Sequence[np.ndarray],
     imgH: int = 64,
     ignore_idx: Sequence[int] = (),
@@ -260,7 +286,7 @@ def read_batch(
 
     Args:
         model: recognizer in eval mode (float, or quantized with :func:`quantize_like_reader`).
-        codec: its codec.
+        codec: its codec (CTC, or Attn for a DTRB attention model).
         crops: uint8 (H, W) greyscale crops, at least one.
         imgH: model input height in px.
         ignore_idx: classes Reader ignores (:func:`reader_ignore_idx`).
@@ -293,7 +319,7 @@ def read_batch(
 @torch.no_grad()
 def recognize(
     model: torch.nn.Module,
-    codec: CTCCodec,
+    codec: CTCCodec | AttnCodec,
     crops: Sequence[np.ndarray],
     imgH: int = 64,
     contrast_ths: float = 0.1,

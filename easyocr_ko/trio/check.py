@@ -11,7 +11,12 @@ Reader needs, in the order Reader would fail on it: the yaml's keys, a state dic
 :class:`Trio` it returns holds the loaded network, so ``eval`` reads with exactly what was checked.
 
 ``NAME.py`` is Python code that Reader imports: it is the network definition the trio ships with, so it is
-imported here too (under a private module name) to build the network; only the ``.pth`` is data.
+imported here too (under a private module name) to build the network; only the ``.pth`` is data.  Gen2 trios
+ship EasyOCR's ``custom.py`` with three int ``network_params``; DTRB trios (from ``easyocr-ko export`` of a DTRB
+checkpoint) ship a copy of :mod:`easyocr_ko.recognizer.dtrb` with its string stage options
+(``Transformation: TPS``, ...) and sizes in ``network_params``.  Both are built the same way, as Reader builds
+them.  A trio whose ``network_params`` name an attention decoder (``Prediction: Attn``) is refused: Reader
+decodes CTC only (:func:`require_ctc`).
 
 :func:`locate_trio` finds the trio a path names (a trio folder, a run's ``export/`` folder, ``NAME.yaml`` or
 ``NAME.pth``), as ``eval --model`` accepts it; the files themselves are described by
@@ -20,6 +25,7 @@ imported here too (under a private module name) to build the network; only the `
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,11 +34,11 @@ import torch
 import yaml
 
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.recognizer.model import load_detail
+from easyocr_ko.recognizer.model import is_attention, load_detail
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 from easyocr_ko.resources import TrioLocation
 
-__all__ = ["Trio", "check_trio", "import_network", "locate_trio", "trio_names"]
+__all__ = ["Trio", "check_trio", "import_network", "locate_trio", "require_ctc", "trio_names"]
 
 
 @dataclass
@@ -45,7 +51,10 @@ class Trio:
         character: ``character_list``; class ``i + 1`` is ``character[i]``, class 0 the CTC blank.
         state: the weights, keys without the ``module.`` prefix.
         model: ``NAME.py``'s ``Model`` with the weights loaded, in eval mode on the CPU; ``model(images, text)``
-            maps float32 (N, 1, imgH, W) in [-1, 1] to logits (N, T, len(character) + 1).
+            maps float32 (N, 1, imgH, W) in [-1, 1] to CTC logits (N, T, len(character) + 1) (``text`` is
+            ignored by every CTC network).  It is the network ``eval`` reads with
+            (:class:`easyocr_ko.evaluation.models.ModelSpec`); for a DTRB trio it is an instance of the privately
+            imported ``NAME.py``'s ``Model``, not of :class:`easyocr_ko.recognizer.dtrb.Model`.
     """
 
     location: TrioLocation
@@ -102,6 +111,22 @@ def import_network(py_file: Path) -> Any:
     return module
 
 
+def require_ctc(network_params: Mapping, message: str) -> None:
+    """Refuse an attention model: ``easyocr.Reader`` decodes CTC only (EasyOCR 1.7.2's
+    ``recognition.get_recognizer`` builds a ``CTCLabelConverter``, ``num_class = len(character_list) + 1``, and
+    ``recognizer_predict`` decodes greedily or by beam search with class 0 as the blank).
+
+    Args:
+        network_params: gen2's (always CTC) or DTRB's (``Prediction``: ``"CTC"``, the default, or ``"Attn"``).
+        message: what follows ``"EasyOCR's Reader decodes CTC only: "`` (one line, naming the file).
+
+    Raises:
+        EasyOcrKoError: ``network_params`` name a Prediction other than CTC.
+    """
+    if is_attention(network_params):
+        raise EasyOcrKoError(f"EasyOCR's Reader decodes CTC only: {message}")
+
+
 def _read_config(yaml_file: Path) -> dict:
     try:
         config = yaml.load(yaml_file.read_text(encoding="utf-8"), Loader=yaml.FullLoader)  # Reader's loader
@@ -139,8 +164,8 @@ def check_trio(location: TrioLocation) -> Trio:
 
     Args:
         location: the files: ``NAME.pth`` (a state dict whose keys all start with ``module.``), ``NAME.yaml``
-            (``network_params``, ``imgH``, ``character_list``, optionally ``symbols``) and ``NAME.py``
-            (defining ``Model``).
+            (``network_params``: gen2's ints or DTRB's stage options and sizes; ``imgH``, ``character_list``,
+            optionally ``symbols``) and ``NAME.py`` (defining ``Model``).
 
     Returns:
         The checked :class:`Trio`, its network built and loaded.
@@ -148,8 +173,9 @@ def check_trio(location: TrioLocation) -> Trio:
     Raises:
         FileNotFoundError: a file of the trio is missing.
         EasyOcrKoError: the ``.pth`` is not plain weights (``torch.load(weights_only=True)`` refuses it: it may
-            run code when unpickled), the yaml lacks a key, the character list does not match the Prediction
-            rows, or the weights do not load into ``NAME.py``'s ``Model``.
+            run code when unpickled), the yaml lacks a key or names an attention decoder (``Prediction: Attn``:
+            :func:`require_ctc`), the character list does not match the Prediction rows, or the weights do not
+            load into ``NAME.py``'s ``Model`` (an unknown stage option or size among them).
     """
     missing = location.missing()
     if missing:
@@ -158,6 +184,8 @@ def check_trio(location: TrioLocation) -> Trio:
     pth, yaml_file, py_file = location.pth, location.yaml_file, location.py_file
     config = _read_config(yaml_file)
     character = config["character_list"]
+    require_ctc(config["network_params"], f"{yaml_file.name} names an attention decoder (Prediction: "
+                f"{config['network_params'].get('Prediction')}), which Reader cannot read")
     state = _read_weights(pth)
     pred = state.get("Prediction.weight")
     if pred is not None and pred.shape[0] != len(character) + 1:

@@ -10,9 +10,27 @@ reads (EasyOCR 1.7.2's ``easyocr/easyocr.py``, ``Reader.__init__`` for a custom 
   ``lang_list`` (requested languages must be a subset) and ``character_list`` (class i+1 =
   character_list[i]).  It is written with ``yaml.safe_dump(allow_unicode=True)`` (the list starts with a
   space and ``!"``, which unquoted YAML cannot hold) and read back with EasyOCR's own loader to check it;
-* ``U/NAME.py``: the network module (a copy of ``user_network/custom.py``).  EasyOCR imports it as module
-  ``NAME`` with its folder appended to ``sys.path``, so NAME must not be a module Python finds first (``json``,
-  ``torch``, ...): such names are refused (:func:`check_network_name`).
+* ``U/NAME.py``: the network module.  EasyOCR imports it as module ``NAME`` with its folder appended to
+  ``sys.path``, so NAME must not be a module Python finds first (``json``, ``torch``, ...): such names are
+  refused (:func:`check_network_name`).
+
+Which network file and ``network_params`` a checkpoint gets depends on its weights
+(:func:`easyocr_ko.recognizer.model.is_gen2_weights`):
+
+* EasyOCR's gen2 layout (None-VGG-BiLSTM-CTC, also when ``finetune`` saved it with DTRB stage options):
+  ``NAME.py`` is a copy of ``user_network/custom.py`` (``easyocr.model.vgg_model.Model``) and
+  ``network_params`` are the three ints ``input_channel`` / ``output_channel`` / ``hidden_size``;
+* any other DTRB stage combination with a CTC head (e.g. TPS-ResNet-BiLSTM-CTC): ``NAME.py`` is a verbatim copy
+  of :mod:`easyocr_ko.recognizer.dtrb` (it imports only torch, numpy and easyocr) and ``network_params`` are
+  every keyword of its ``Model`` but ``num_class`` (``Model.network_params``: the four stage options as
+  strings, the sizes as ints), which Reader passes as ``Model(num_class=N, **network_params)``;
+* attention models (``Prediction: Attn``) are refused: Reader decodes CTC only (``get_recognizer`` builds a
+  ``CTCLabelConverter`` with ``num_class = len(character_list) + 1`` and decodes greedily or by beam search
+  with class 0 as the blank), so their trio could never read.
+
+Before anything is written the network is rebuilt (:func:`easyocr_ko.recognizer.model.build_model`) and the
+weights are loaded into it strictly, so a checkpoint whose weights, ``network_params`` and character list do not
+agree is refused with one line.
 
 The trio is written as one unit (:func:`easyocr_ko.fsutil.replace_files_atomic`): the three files are staged
 under temporary names, and only when all are complete are they renamed over the old ones, so a failure never
@@ -27,18 +45,22 @@ import keyword
 import shutil
 import sys
 from collections import OrderedDict
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
 import torch
 import yaml
+from torch import nn
 
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.fsutil import named_os_errors, replace_files_atomic
-from easyocr_ko.recognizer.model import add_module_prefix, network_params_of
-from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, load_checkpoint_file
+from easyocr_ko.recognizer import dtrb
+from easyocr_ko.recognizer.dtrb import stage_string
+from easyocr_ko.recognizer.model import add_module_prefix, stages_of
+from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, from_checkpoint, load_checkpoint_file
 from easyocr_ko.resources import TrioLocation, bundled_trio, easyocr_model_dir, easyocr_network_dir, user_network_dir
-from easyocr_ko.trio.check import check_trio
+from easyocr_ko.trio.check import check_trio, require_ctc
 from easyocr_ko.trio.reader import CRAFT_FILE, check_craft, find_craft
 
 __all__ = ["CHECKPOINT_CHOICES", "check_network_name", "resolve_checkpoint", "yaml_text", "export_checkpoint",
@@ -106,25 +128,72 @@ def resolve_checkpoint(source: Path, checkpoint: str = "best_accuracy") -> Path:
     return path
 
 
-def yaml_text(character: str, network_params: dict, imgH: int, lang_list: list[str]) -> str:
-    """The NAME.yaml text; the character list round-trips through EasyOCR's loader.
+def yaml_text(character: str, network_params: Mapping, imgH: int, lang_list: list[str]) -> str:
+    """The NAME.yaml text; the character list and ``network_params`` round-trip through EasyOCR's loader.
 
     Args:
         character: ``character_list`` (class ``i + 1`` is ``character[i]``).
-        network_params: gen2 ``input_channel`` / ``output_channel`` / ``hidden_size``.
+        network_params: gen2 ``input_channel`` / ``output_channel`` / ``hidden_size``, or a DTRB ``Model``'s
+            ``network_params``.  Strings (DTRB's stage options, e.g. ``Transformation: TPS``) are written as
+            strings, every other value as an int.
         imgH: input height in px.
         lang_list: EasyOCR language codes Reader may be asked for.
 
     Raises:
-        EasyOcrKoError: the YAML would not give back ``character`` byte for byte.
+        EasyOcrKoError: the YAML would not give back ``character``, ``imgH`` or ``network_params`` as written.
+        ValueError / TypeError: a non-string value of ``network_params`` is not a number.
     """
-    data = {"network_params": {k: int(v) for k, v in network_params.items()}, "imgH": int(imgH),
-            "lang_list": list(lang_list), "character_list": character}
+    params = {str(k): (v if isinstance(v, str) else int(v)) for k, v in network_params.items()}
+    data = {"network_params": params, "imgH": int(imgH), "lang_list": list(lang_list), "character_list": character}
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1 << 30)
     back = yaml.load(text, Loader=yaml.FullLoader)  # EasyOCR reads it with FullLoader
     if back["character_list"] != character or back["imgH"] != imgH:
         raise EasyOcrKoError("the character list does not survive a YAML round trip")
+    if back["network_params"] != params:
+        raise EasyOcrKoError(f"network_params {params} do not survive a YAML round trip")
     return text
+
+
+def _read_checkpoint(checkpoint: Path) -> dict:
+    state = load_checkpoint_file(checkpoint)
+    if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
+        raise EasyOcrKoError(f"{checkpoint} is not an easyocr-ko checkpoint (export takes a finetune run or its .pth)")
+    if not isinstance(state.get("model"), Mapping) or not isinstance(state.get("character"), str):
+        raise EasyOcrKoError(f"{checkpoint}: an easyocr-ko checkpoint needs 'model' (a state dict) and 'character' "
+                             "(a string)")
+    return state
+
+
+def _rebuild(state: dict, checkpoint: Path) -> tuple[nn.Module, dict]:
+    """The checkpoint's network, its weights loaded strictly, and the ``network_params`` its yaml gets.
+
+    The network is what :func:`easyocr_ko.recognizer.pretrained.from_checkpoint` resolves (gen2 weights as gen2,
+    other weights as the checkpoint's DTRB ``network_params`` or what the weights tell).
+
+    Returns:
+        ``(model, network_params)``: ``model`` in eval mode on the CPU maps float32 (N, 1, imgH, W) in [-1, 1]
+        to CTC logits (N, T, len(character) + 1); ``network_params`` are gen2's three ints, or every keyword of
+        :class:`easyocr_ko.recognizer.dtrb.Model` but ``num_class`` (its resolved ``network_params``).
+
+    Raises:
+        EasyOcrKoError: neither gen2 nor DTRB weights; an attention model (Reader decodes CTC only); Prediction
+            rows that do not match the character list; weights that do not load strictly.
+    """
+    pretrained = from_checkpoint(state, checkpoint)
+    params = pretrained.network_params
+    require_ctc(params, f"{checkpoint} is a {stage_string(stages_of(params))} model and cannot be exported as a "
+                        "trio: read or evaluate the checkpoint itself (easyocr-ko read/eval --model CHECKPOINT), "
+                        "or train with --Prediction CTC")
+    model = pretrained.build()
+    if isinstance(model, dtrb.Model):
+        params = dict(model.network_params)
+    return model, dict(params)
+
+
+def _network_file(model: nn.Module) -> Path:
+    """``NAME.py``'s source: EasyOCR's ``user_network/custom.py`` for gen2, :mod:`easyocr_ko.recognizer.dtrb`
+    (copied verbatim) for DTRB."""
+    return Path(dtrb.__file__) if isinstance(model, dtrb.Model) else user_network_dir() / "custom.py"
 
 
 def export_checkpoint(
@@ -137,8 +206,13 @@ def export_checkpoint(
 ) -> dict[str, Path]:
     """Write NAME.pth into ``model_dir`` and NAME.yaml + NAME.py into ``network_dir``.
 
+    Gen2 checkpoints give EasyOCR's ``custom.py`` trio; DTRB CTC checkpoints of any stage combination give
+    :mod:`easyocr_ko.recognizer.dtrb` as ``NAME.py`` with all its ``network_params`` in the yaml (see the module
+    docstring).  The network is rebuilt and the weights loaded strictly before anything is written.
+
     Args:
-        checkpoint: an easyocr-ko checkpoint (from ``finetune``).
+        checkpoint: an easyocr-ko checkpoint (from ``finetune``): ``{"format", "model", "character",
+            "network_params", "imgH", ...}``.
         model_dir: EasyOCR ``model_storage_directory`` (default: EasyOCR's ``~/.EasyOCR/model``).
         network_dir: EasyOCR ``user_network_directory`` (default: ``~/.EasyOCR/user_network``).
         name: the ``recog_network`` name; a Python identifier (EasyOCR imports ``NAME.py`` as module NAME) that
@@ -147,33 +221,33 @@ def export_checkpoint(
         overwrite: replace an existing trio of that name (as one unit).
 
     Returns:
-        ``{"pth": ..., "yaml": ..., "py": ...}`` paths written.
+        ``{"pth": ..., "yaml": ..., "py": ...}`` paths written.  ``NAME.pth`` holds the checkpoint's weights
+        (float tensors as saved), every key prefixed with ``module.``; the yaml's ``imgH`` is the checkpoint's
+        ``imgH`` (else the DTRB ``network_params`` ``imgH``, else 64).
 
     Raises:
         EasyOcrKoError: ``name`` is refused, a file of the trio exists (and not ``overwrite``), the checkpoint is
-            not an easyocr-ko checkpoint or its character list does not match its Prediction layer.
+            not an easyocr-ko checkpoint, is an attention model ("EasyOCR's Reader decodes CTC only: ..."), or its
+            weights, ``network_params`` and character list do not agree (Prediction rows, a key or shape that
+            does not load strictly).  Nothing is written then.
         OSError: a file cannot be written (naming it); the previous trio, if any, is then left as it was.
     """
     check_network_name(name)
-    state = load_checkpoint_file(Path(checkpoint))
-    if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
-        raise EasyOcrKoError(f"{checkpoint} is not an easyocr-ko checkpoint (export takes a finetune run or its .pth)")
-    weights = state["model"]
-    character = state["character"]
-    params = network_params_of(weights)
-    num_class = params.pop("num_class")
-    if num_class != len(character) + 1:
-        raise EasyOcrKoError(f"{checkpoint}: {num_class} output rows for {len(character)} characters + blank")
+    checkpoint = Path(checkpoint)
+    state = _read_checkpoint(checkpoint)
+    model, params = _rebuild(state, checkpoint)
     model_dir = Path(model_dir) if model_dir else easyocr_model_dir()
     network_dir = Path(network_dir) if network_dir else easyocr_network_dir()
-    text = yaml_text(character, params, int(state.get("imgH", 64)), list(lang_list))
-    prefixed = OrderedDict((k, v.contiguous()) for k, v in add_module_prefix(weights).items())
+    imgH = int(state.get("imgH", params.get("imgH", 64)))
+    text = yaml_text(state["character"], params, imgH, list(lang_list))
+    prefixed = OrderedDict((k, v.contiguous()) for k, v in add_module_prefix(state["model"]).items())
     buffer = io.BytesIO()
     torch.save(prefixed, buffer)  # serialised in memory: a full disk then fails as an OSError naming the file
+    network_file = _network_file(model)
     paths = _trio_paths(model_dir, network_dir, name, overwrite)
     replace_files_atomic({paths["pth"]: lambda p: p.write_bytes(buffer.getvalue()),
                           paths["yaml"]: lambda p: p.write_text(text, encoding="utf-8"),
-                          paths["py"]: lambda p: shutil.copyfile(user_network_dir() / "custom.py", p)})
+                          paths["py"]: lambda p: shutil.copyfile(network_file, p)})
     return paths
 
 

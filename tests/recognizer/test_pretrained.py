@@ -95,7 +95,7 @@ def test_bad_files(tmp_path):
         load_pretrained(corrupt)
     # a state dict that is not gen2 (e.g. a CRAFT-like or gen1 file)
     torch.save(OrderedDict(foo=torch.zeros(3)), tmp_path / "other.pth")
-    with pytest.raises(EasyOcrKoError, match="not an EasyOCR gen2"):
+    with pytest.raises(EasyOcrKoError, match="neither an EasyOCR gen2 nor a DTRB recognizer"):
         load_pretrained(tmp_path / "other.pth")
     # gen2 keys, but an unknown class count and no yaml: no character list
     torch.save(build_model(7, output_channel=32, hidden_size=32).state_dict(), tmp_path / "odd.pth")

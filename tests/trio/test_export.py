@@ -79,7 +79,7 @@ def test_export_from_run_folder_and_bad_inputs(trio, tmp_path):
     state = load_checkpoint_file(ckpt)
     state["character"] = state["character"][:-1]
     torch.save(state, tmp_path / "mismatch.pth")
-    with pytest.raises(EasyOcrKoError, match="output rows"):
+    with pytest.raises(EasyOcrKoError, match="Prediction has 20 rows but its character list has 18"):
         export_checkpoint(tmp_path / "mismatch.pth", tmp_path / "m", tmp_path / "n")
     torch.save(build_model(5, **TINY_PARAMS).state_dict(), tmp_path / "plain.pth")
     with pytest.raises(EasyOcrKoError, match="not an easyocr-ko checkpoint"):

@@ -1,0 +1,149 @@
+"""Optional experiment logging (``easyocr-ko finetune --logger``): the scalars of ``RUN/metrics.jsonl``, mirrored.
+
+``finetune`` writes one JSON record per validation to ``RUN/metrics.jsonl`` (step 0 is the pretrained model's
+baseline).  A logger receives that same record and writes every numeric value in it, so the two always hold the
+same numbers at the same steps; nothing is sent anywhere (TensorBoard's event files are plain local files).
+
+``--logger`` choices (:data:`LOGGERS`):
+
+- ``none`` (default): nothing beyond metrics.jsonl.
+- ``tensorboard``: event files in ``RUN/tensorboard/`` (view with ``tensorboard --logdir RUN/tensorboard``).  Needs
+  the optional ``tensorboard`` package: ``pip install 'easyocr-ko[tensorboard]'``.
+
+Tags (:data:`TAGS`; record key -> TensorBoard tag, grouped into TensorBoard's ``train`` and ``valid`` sections)::
+
+    train_loss     train/loss            mean CTC loss over the training steps since the previous validation
+    lr             train/lr              learning rate of the first parameter group after the step
+    samples_per_s  train/samples_per_s   training throughput over the interval, samples per second
+    elapsed_s      train/elapsed_s       wall time of the run so far, seconds (summed over --resume restarts)
+    valid_loss     valid/loss            mean CTC loss on the validation set
+    accuracy       valid/accuracy        exact-match accuracy, 0..1
+    norm_ED        valid/norm_ED         1 - normalized edit distance (ICDAR 2019 / DTRB), 0..1
+    CER            valid/CER             character error rate (can exceed 1)
+    best_accuracy  valid/best_accuracy   best accuracy so far (the one of best_accuracy.pth)
+    best_norm_ED   valid/best_norm_ED    best norm_ED so far (the one of best_norm_ED.pth)
+
+``step`` is the global step of every scalar, not a scalar itself.  A key not listed above is written as
+``other/<key>``; ``None`` (train_loss and samples_per_s at step 0), booleans and non-numbers are skipped.
+
+Resume: ``RunLog.truncate_metrics(T)`` keeps the records at steps <= T when ``--resume`` restarts from the
+checkpoint of step T.  The logger mirrors it with SummaryWriter's ``purge_step``: it hides every event at a step
+>= ``purge_step`` written by an earlier run, so a resumed run passes ``purge_step=T + 1`` and a fresh run (whose
+baseline empties metrics.jsonl: ``truncate_metrics(-1)``) passes ``purge_step=0``.  The old event files stay
+on disk; readers drop the events when they read the new file's restart marker (TensorBoard's Python loader,
+``tensorboard --load_fast=false``, and ``EventAccumulator``).  TensorBoard's default fast loader (the Rust data
+server) ignores that marker and instead drops a tag's points at steps >= a step written again, so there the old
+points after T show until the resumed run logs its first validation; from then on both views agree.
+"""
+from __future__ import annotations
+
+import numbers
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from easyocr_ko.errors import EasyOcrKoError
+
+if TYPE_CHECKING:
+    from torch.utils.tensorboard import SummaryWriter
+
+LOGGERS = ("none", "tensorboard")
+"""The choices of ``finetune --logger``; ``none`` is the default."""
+
+TAGS = {
+    "train_loss": "train/loss",
+    "lr": "train/lr",
+    "samples_per_s": "train/samples_per_s",
+    "elapsed_s": "train/elapsed_s",
+    "valid_loss": "valid/loss",
+    "accuracy": "valid/accuracy",
+    "norm_ED": "valid/norm_ED",
+    "CER": "valid/CER",
+    "best_accuracy": "valid/best_accuracy",
+    "best_norm_ED": "valid/best_norm_ED",
+}
+"""metrics.jsonl key -> TensorBoard tag; other keys become ``other/<key>``."""
+
+MISSING_TENSORBOARD = "--logger tensorboard needs the tensorboard package: pip install 'easyocr-ko[tensorboard]'"
+
+
+def scalars(record: dict[str, Any]) -> dict[str, float]:
+    """The scalars a logger writes for one metrics.jsonl record: ``{tag: value}`` for every real-number value
+    (``step``, ``None``, booleans and non-numbers left out), tags from :data:`TAGS`.
+
+    >>> scalars({"step": 0, "train_loss": None, "valid_loss": 2.5, "accuracy": 0.25, "note": "x"})
+    {'valid/loss': 2.5, 'valid/accuracy': 0.25}
+    >>> scalars({"step": 10, "lr": 1, "grad_norm": 3.0})
+    {'train/lr': 1.0, 'other/grad_norm': 3.0}
+    """
+    return {TAGS.get(key, f"other/{key}"): float(value) for key, value in record.items()
+            if key != "step" and isinstance(value, numbers.Real) and not isinstance(value, bool)}
+
+
+def _summary_writer_class() -> type[SummaryWriter]:
+    """``torch.utils.tensorboard.SummaryWriter``; :class:`EasyOcrKoError` (one line) without the tensorboard
+    package (or with one too old for torch)."""
+    try:
+        import tensorboard  # noqa: F401  (torch.utils.tensorboard needs it; checked first, even if torch's is loaded)
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError as exc:
+        raise EasyOcrKoError(MISSING_TENSORBOARD) from exc
+    return SummaryWriter
+
+
+class TensorBoardLogger:
+    """Writes each metrics.jsonl record as TensorBoard scalars in ``run_dir / "tensorboard"``.
+
+    Args:
+        run_dir: the run folder (``FinetuneConfig.output``); ``tensorboard/`` is created in it, with one new
+            ``events.out.tfevents.*`` file per logger.
+        purge_step: on a resumed run, the first step it will log (``T + 1`` for a resume from step T): events
+            of earlier runs at steps >= ``purge_step`` are hidden from TensorBoard, mirroring
+            ``RunLog.truncate_metrics(T)``.  ``0`` hides everything earlier runs wrote (a fresh run); ``None``
+            hides nothing.  The old files stay on disk: readers drop the events when they read the new file.
+
+    Raises:
+        EasyOcrKoError: the tensorboard package is not installed.
+
+    Use it on the process that writes metrics.jsonl (rank 0) only, as a context manager or with :meth:`close`.
+    """
+
+    def __init__(self, run_dir: Path, purge_step: int | None = None):
+        writer_class = _summary_writer_class()
+        self.log_dir = Path(run_dir) / "tensorboard"
+        self._writer = writer_class(log_dir=str(self.log_dir), purge_step=purge_step)
+
+    def log(self, record: dict[str, Any]) -> None:
+        """Write the scalars of one metrics.jsonl record (see :func:`scalars`) at ``global_step=record["step"]``
+        and flush them to disk.  ``KeyError`` without a ``step``."""
+        step = int(record["step"])
+        for tag, value in scalars(record).items():
+            self._writer.add_scalar(tag, value, global_step=step)
+        self._writer.flush()
+
+    def close(self) -> None:
+        """Flush and close the event file; closing twice is harmless."""
+        self._writer.close()
+
+    def __enter__(self) -> TensorBoardLogger:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def open_logger(name: str, run_dir: Path, purge_step: int | None = None) -> TensorBoardLogger | None:
+    """The logger ``finetune --logger NAME`` asks for: ``None`` for ``"none"``, else a :class:`TensorBoardLogger`
+    in ``run_dir / "tensorboard"`` (``purge_step``: see there; ``T + 1`` on a resume from step T, ``0`` on a
+    fresh run).
+
+    Raises:
+        EasyOcrKoError: an unknown name (the message lists :data:`LOGGERS`), or ``"tensorboard"`` without the
+            tensorboard package (one line naming ``pip install 'easyocr-ko[tensorboard]'``).
+    """
+    if name == "none":
+        return None
+    if name == "tensorboard":
+        return TensorBoardLogger(run_dir, purge_step)
+    raise EasyOcrKoError(f"unknown --logger {name!r}: choose one of {', '.join(LOGGERS)}")
