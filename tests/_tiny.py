@@ -44,3 +44,18 @@ def tiny_checkpoint(path: Path, character: str = "가나다라마바사아자", 
     torch.save({"format": CHECKPOINT_FORMAT, "model": model.state_dict(), "character": character,
                 "network_params": dict(TINY_PARAMS), "imgH": imgH}, path)
     return path
+
+
+def reader_first_passes(reader, crops: list) -> tuple[list, list]:
+    """``reader.recognize(crop)`` on each crop alone: its ``(text, confidence)`` per crop and the logits
+    (1, T, num_class) of its first pass (a low-confidence read runs a second, contrast-adjusted one)."""
+    captured, firsts, theirs = [], [], []
+    hook = reader.recognizer.register_forward_hook(lambda _m, _i, out: captured.append(out.detach().clone()))
+    try:
+        for crop in crops:
+            captured.clear()
+            theirs.append(reader.recognize(crop)[0][1:])
+            firsts.append(captured[0])
+    finally:
+        hook.remove()
+    return theirs, firsts

@@ -158,10 +158,7 @@ def _read_checkpoint(checkpoint: Path) -> dict:
     state = load_checkpoint_file(checkpoint)
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         raise EasyOcrKoError(f"{checkpoint} is not an easyocr-ko checkpoint (export takes a finetune run or its .pth)")
-    if not isinstance(state.get("model"), Mapping) or not isinstance(state.get("character"), str):
-        raise EasyOcrKoError(f"{checkpoint}: an easyocr-ko checkpoint needs 'model' (a state dict) and 'character' "
-                             "(a string)")
-    return state
+    return state  # its 'model' and 'character' are checked by from_checkpoint (_rebuild)
 
 
 def _rebuild(state: dict, checkpoint: Path) -> tuple[nn.Module, dict]:

@@ -58,7 +58,7 @@ from easyocr_ko.fsutil import atomic_path
 from easyocr_ko.recognizer.dtrb import Model as DtrbModel
 from easyocr_ko.recognizer.dtrb import model_from_state_dict, stage_string
 from easyocr_ko.recognizer.model import stages_of
-from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, from_checkpoint, load_checkpoint_file, load_pretrained
+from easyocr_ko.recognizer.pretrained import load_pretrained
 from easyocr_ko.recognizer.transforms import reader_tensor
 from easyocr_ko.resources import fonts_dir
 
@@ -187,13 +187,8 @@ def load_recognizer(checkpoint: Path | str) -> Recognizer:
             Prediction rows, weights that do not load.
     """
     path = Path(checkpoint)
-    state = load_checkpoint_file(path)
-    if isinstance(state, dict) and state.get("format") == CHECKPOINT_FORMAT:
-        pretrained = from_checkpoint(state, path)
-    elif isinstance(state, dict) and state and all(isinstance(v, torch.Tensor) for v in state.values()):
-        pretrained = load_pretrained(path)  # bare weights: their character list from a file beside them
-    else:
-        raise EasyOcrKoError(f"{path} is neither an easyocr-ko checkpoint nor a state dict of recognizer weights")
+    # load_pretrained reads the file once and takes both kinds; an absolute path is never a built-in's name
+    pretrained = load_pretrained(path.resolve())
     _refuse_attn(pretrained.network_params, str(path))
     return Recognizer(pretrained.build().float(), pretrained.character, pretrained.imgH,
                       dict(pretrained.network_params), pretrained.source)

@@ -18,7 +18,7 @@ from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 from easyocr_ko.recognizer.transforms import reader_tensor
 from easyocr_ko.trio.export import export_checkpoint, yaml_text
 
-from _tiny import TINY_PARAMS, WORDS, render_png, tiny_checkpoint
+from _tiny import TINY_PARAMS, WORDS, reader_first_passes, render_png, tiny_checkpoint
 
 SPECIAL = ' !"#\'가나다:라마바사아자\\{}-'  # starts with a space and '!"': plain YAML would break
 
@@ -55,15 +55,7 @@ def test_reader_gives_the_same_logits_and_strings(trio):
     ours = build_model(len(SPECIAL) + 1, **TINY_PARAMS).eval()
     ours.load_state_dict(load_checkpoint_file(ckpt)["model"])
     crops = [decode_gray(render_png(w, 64)) for w in WORDS[:6]]
-    captured, firsts, theirs = [], [], []
-    hook = reader.recognizer.register_forward_hook(lambda _m, _i, out: captured.append(out.detach().clone()))
-    try:
-        for crop in crops:
-            captured.clear()
-            theirs.append(reader.recognize(crop)[0][1:])
-            firsts.append(captured[0])  # a low-confidence read runs a second, contrast-adjusted pass
-    finally:
-        hook.remove()
+    theirs, firsts = reader_first_passes(reader, crops)
     with torch.no_grad():
         for crop, logits in zip(crops, firsts):
             torch.testing.assert_close(ours(reader_tensor([crop]), None), logits, rtol=0, atol=1e-5)

@@ -24,7 +24,7 @@ from easyocr_ko.resources import TrioLocation, user_network_dir
 from easyocr_ko.trio.check import check_trio
 from easyocr_ko.trio.export import export_checkpoint
 
-from _tiny import render_png
+from _tiny import reader_first_passes, render_png
 
 CHARS = "abcdefghij"
 TINY = {"output_channel": 32, "hidden_size": 16}  # ResNet channels 4/8/16/32: fast on a CPU
@@ -106,15 +106,7 @@ def test_reader_reads_the_dtrb_trio_like_easyocr_ko(tps, crops, quantize):
     assert ({"LSTM", "Linear"} <= quantized) if quantize else not quantized
     assert isinstance(reader.recognizer.Transformation.LocalizationNetwork.localization_fc2,
                       torch.ao.nn.quantized.dynamic.Linear) == quantize
-    captured, firsts, theirs = [], [], []
-    hook = reader.recognizer.register_forward_hook(lambda _m, _i, out: captured.append(out.detach().clone()))
-    try:
-        for crop in crops:
-            captured.clear()
-            theirs.append(reader.recognize(crop)[0][1:])
-            firsts.append(captured[0])  # a low-confidence read runs a second, contrast-adjusted pass
-    finally:
-        hook.remove()
+    theirs, firsts = reader_first_passes(reader, crops)
     with torch.no_grad():
         logits = [ours(reader_tensor([crop], 64)) for crop in crops]
     for mine, reader_logits in zip(logits, firsts):
