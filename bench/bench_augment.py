@@ -6,7 +6,8 @@ Usage::
     python bench/bench_augment.py --n 300 --threads 1  # OpenCV threads (1 = like a data-loader worker)
     python bench/bench_augment.py --sheet /tmp/augment_sheet.png
         # also writes /tmp/augment_sheet.png (presets x words, 4 draws each) and
-        # /tmp/augment_sheet_transforms.png (each transform alone, at the 'full' preset's strength)
+        # /tmp/augment_sheet_transforms.png (each transform alone, at the 'full' preset's strength) and
+        # /tmp/augment_sheet_realpen.png (the real-pen stages alone and the 'realpen' preset)
 
 Inputs are rendered once with :func:`easyocr_ko.synth.jitter.render_jittered` from shipped handwriting fonts and
 words of the shipped dictionary, then padded or cropped (white) to a width drawn in [100, 400] px, so
@@ -29,6 +30,7 @@ from PIL import Image, ImageDraw
 from easyocr_ko.hangul import is_hangul_syllable
 from easyocr_ko.resources import default_dictionary, fonts_dir
 from easyocr_ko.synth import augment as A
+from easyocr_ko.synth import realpen
 from easyocr_ko.synth.fonts import load_font, read_manifest
 from easyocr_ko.synth.jitter import render_jittered
 
@@ -71,6 +73,12 @@ def transforms(config: A.AugmentConfig) -> dict:
         "motion_blur": functools.partial(A.motion_blur, max_length=c.motion_length),
         "noise": functools.partial(A.gaussian_noise, max_sigma=c.noise_sigma),
         "jpeg": functools.partial(A.jpeg_artifacts, min_quality=c.jpeg_quality),
+        "jamo (realpen)": functools.partial(realpen.split_components, max_shift=c.jamo_shift,
+                                            max_scale=c.jamo_scale, max_rotate=c.jamo_rotate),
+        "pen (realpen)": functools.partial(realpen.pen_restroke, width=c.pen_width),
+        "crop (realpen)": functools.partial(realpen.detector_crop, max_margin=c.crop_margin,
+                                            max_rotate=c.crop_rotate, neighbour_p=c.crop_neighbour),
+        "form (realpen)": realpen.form_marks,
     }
 
 
@@ -144,7 +152,21 @@ def sheets(path: Path, seed: int) -> None:
         rows.append((name, [fn(img, rng) for img in base]))
     out2 = path.with_name(path.stem + "_transforms" + path.suffix)
     _cells_sheet(rows, out2)
-    print(f"wrote {path} and {out2}")
+    out3 = path.with_name(path.stem + "_realpen" + path.suffix)
+    _cells_sheet(realpen_rows(clean[:3], rng), out3)
+    print(f"wrote {path}, {out2} and {out3}")
+
+
+def realpen_rows(base: list[np.ndarray], rng: np.random.Generator) -> list[tuple[str, list[np.ndarray]]]:
+    """The real-pen stages one by one (two draws each) and the ``realpen`` preset (three draws)."""
+    realpen_only = transforms(A.AugmentConfig.preset("realpen"))
+    rows = [("clean", base)]
+    for name in ("jamo (realpen)", "pen (realpen)", "crop (realpen)", "form (realpen)"):
+        for k in range(2):
+            rows.append((f"{name.split()[0]} {k + 1}", [realpen_only[name](img, rng) for img in base]))
+    config = A.AugmentConfig.preset("realpen")
+    rows += [(f"realpen {k + 1}", [A.apply(img, rng, config) for img in base]) for k in range(3)]
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

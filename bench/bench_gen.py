@@ -25,8 +25,8 @@ that draws it.  The default fonts draw every Hangul syllable and printable ASCII
 
 Usage (from the repository root)::
 
-    /work/venv/bin/python bench/bench_gen.py                 # 2000 images, workers 1 and 2, median of 3
-    /work/venv/bin/python bench/bench_gen.py --count 4000 --workers 1,2,4 --repeats 3 --json
+    .venv/bin/python bench/bench_gen.py                 # 2000 images, workers 1 and 2, median of 3
+    .venv/bin/python bench/bench_gen.py --count 4000 --workers 1,2,4 --repeats 3 --json
 
 The machine is often shared: read the figures as indicative and compare the two tools within one run.
 """

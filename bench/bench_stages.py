@@ -3,7 +3,8 @@ TPS-ResNet-BiLSTM-Attn trained by ``easyocr-ko finetune`` on the same synthetic 
 budget, then measured on held-out writers.
 
 1. Data (``easyocr-ko gen``, default dictionary words, seed 1): training / validation from
-   ``bench/writers/train_writers.yaml`` (the shipped fonts + ``../shared/data/fonts`` minus the test writers);
+   ``bench/writers/train_writers.yaml`` (the shipped fonts + the fonts root's 58, minus the test writers;
+   fonts root: ``EASYOCR_KO_FONTS``, see docs/FONTS.md);
    test from ``bench/writers/test_writers.yaml`` (10 CLOVA writers never rendered for training).
 2. Training: one ``easyocr-ko finetune`` process per configuration, one after another, with the same options
    (batch 32, Adam lr 1e-3 constant, batch_max_length 25, validation every

@@ -37,8 +37,10 @@ def _plain(value: Any) -> Any:
 
 
 def to_dict(config: Any) -> dict:
-    """A dataclass config as plain YAML-safe types (paths as strings, tuples as lists)."""
-    return {f.name: _plain(getattr(config, f.name)) for f in fields(config)}
+    """A dataclass config as plain YAML-safe types (paths as strings, tuples as lists).  A field with metadata
+    ``omit_if_none=True`` is left out while it is ``None`` (so files written before it existed read the same)."""
+    return {f.name: _plain(getattr(config, f.name)) for f in fields(config)
+            if not (f.metadata.get("omit_if_none") and getattr(config, f.name) is None)}
 
 
 def _coerce(cls: type, name: str, value: Any) -> Any:
@@ -134,6 +136,17 @@ class AugmentOptions:
         noise_p / noise_sigma: ``gaussian_noise``, sigma in [0, 30].
         jpeg_p / jpeg_quality: ``jpeg_artifacts``, lowest quality in [10, 95] (highest 95), an integer.
 
+    Real pens (:mod:`easyocr_ko.synth.realpen`; all off unless asked for; the ``realpen`` preset turns on
+    jamo and pen, which helped on real handwriting; crop and form made it worse in the issue-22 ablations):
+        jamo_p / jamo_shift / jamo_scale / jamo_rotate: ``split_components``, each connected component (jamo
+            or stroke) moved by up to ``jamo_shift`` in [0, 0.2] of the height, scaled by ``1 ± jamo_scale``
+            in [0, 0.4] per axis and turned by up to ``jamo_rotate`` in [0, 30] degrees.
+        pen_p / pen_width: ``pen_restroke``, mean pen width in [0.5, 6] px.
+        crop_p / crop_margin / crop_rotate / crop_neighbour: ``detector_crop``, margins up to ``crop_margin``
+            in [0, 1] of the text height, rotation up to ``crop_rotate`` in [0, 10] degrees, a fragment of a
+            neighbouring word or line on each side with probability ``crop_neighbour`` in [0, 1].
+        form_p: ``form_marks`` (form rules, cell borders, faint printed characters).
+
     Raises:
         EasyOcrKoError: (on construction) a field that is not a finite number or is out of its range.
     """
@@ -161,6 +174,17 @@ class AugmentOptions:
     noise_sigma: float = 8.0
     jpeg_p: float = 0.0
     jpeg_quality: int = 35
+    jamo_p: float = 0.0
+    jamo_shift: float = 0.07
+    jamo_scale: float = 0.2
+    jamo_rotate: float = 6.0
+    pen_p: float = 0.0
+    pen_width: float = 2.0
+    crop_p: float = 0.0
+    crop_margin: float = 0.45
+    crop_rotate: float = 2.5
+    crop_neighbour: float = 0.35
+    form_p: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -285,7 +309,9 @@ _AUGMENT_LIMITS: dict[str, tuple[float, float]] = {
     "stroke_radius": (0, 3), "elastic_alpha": (0, 5), "elastic_wave": (0, 5), "slant_max": (0, 0.7),
     "ink_lift": (0, 150), "paper_strength": (0, 1), "perspective_shift": (0, 0.1),
     "blur_sigma": (0, 2.5), "motion_fraction": (0, 1), "motion_length": (2, 9),
-    "noise_sigma": (0, 30), "jpeg_quality": (10, 95),
+    "noise_sigma": (0, 30), "jpeg_quality": (10, 95), "jamo_shift": (0, 0.2), "jamo_scale": (0, 0.4),
+    "jamo_rotate": (0, 30), "pen_width": (0.5, 6), "crop_margin": (0, 1), "crop_rotate": (0, 10),
+    "crop_neighbour": (0, 1),
 }
 _AUGMENT_PRESETS: dict[str, dict[str, Any]] = {
     "none": {},
@@ -302,8 +328,15 @@ _AUGMENT_PRESETS: dict[str, dict[str, Any]] = {
                  lines_p=0.25, polarity_p=0.15, perspective_p=0.4, perspective_shift=0.04,
                  blur_p=0.4, blur_sigma=1.3, motion_fraction=0.35, motion_length=6, noise_p=0.5,
                  noise_sigma=10, jpeg_p=0.5, jpeg_quality=30),
+    # handwriting + the two real-pen stages that helped on real handwriting in the issue-22 ablations (jamo
+    # proportions, ballpoint re-stroking); detector crops and form marks made it worse and stay opt-in
+    "realpen": dict(stroke_p=0.5, stroke_radius=1.2, elastic_p=0.6, elastic_alpha=2.0, elastic_wave=2.0,
+                    slant_p=0.5, slant_max=0.3, ink_p=0.5, ink_lift=80, paper_p=0.4, paper_strength=0.7,
+                    lines_p=0.15, polarity_p=0.05, perspective_p=0.2, perspective_shift=0.03,
+                    blur_p=0.3, blur_sigma=1.0, noise_p=0.3, noise_sigma=8, jpeg_p=0.3, jpeg_quality=40,
+                    jamo_p=0.6, pen_p=0.6),
 }
-AUGMENT_PRESET_NAMES = tuple(_AUGMENT_PRESETS)  # ("none", "light", "handwriting", "full")
+AUGMENT_PRESET_NAMES = tuple(_AUGMENT_PRESETS)  # ("none", "light", "handwriting", "full", "realpen")
 _Options = TypeVar("_Options", bound=AugmentOptions)
 
 
@@ -319,7 +352,11 @@ class GenConfig:
         split_by: ``word`` keeps train and validation vocabularies disjoint; ``sample`` shares them.
         dicts: dictionary files (default: the shipped ``dicts/ko_default.txt``) [--dict].
         corpora: plain-text corpora cut into short phrases.
-        fonts: font files or folders (default: the shipped fonts) [-ft/-fd].
+        fonts: font files or folders (default: the shipped fonts) [-ft/-fd]; ``shipped`` names the shipped fonts
+            folder.  Relative paths are read under ``fonts_root`` when it is given, else the current folder
+            (``gen --font`` paths are made absolute first: only a ``--config`` file's are read under the root).
+        fonts_root: folder that relative ``fonts`` entries are read under, or ``None`` (``gen --fonts-root`` or
+            the environment variable ``EASYOCR_KO_FONTS``, which win over a ``--config`` file's value).
         val_fonts: fonts (file name, stem or family) used only in validation, never in training.
         exclude_fonts: fonts never used.
         height: image height in px [-f]; EasyOCR's gen2 imgH is 64.
@@ -360,6 +397,7 @@ class GenConfig:
     dicts: tuple = field(default=(), metadata={"paths": True})
     corpora: tuple = field(default=(), metadata={"paths": True})
     fonts: tuple = field(default=(), metadata={"paths": True})
+    fonts_root: Path | None = field(default=None, metadata={"omit_if_none": True})
     val_fonts: tuple = ()
     exclude_fonts: tuple = ()
     height: int = 64
@@ -426,6 +464,12 @@ class FinetuneConfig:
         data: training data (LMDB, DTRB folder, gen/import output, or a tree of LMDBs) [train_data].
         output: run folder (checkpoints, logs, export) [saved_model / experiment_name].
         valid_data: validation data; default: the ``validation`` split of gen/import outputs in ``data``.
+        real_valid_data: real (not synthetic) validation sets, e.g. real pen handwriting: read in full at every
+            validation beside ``valid_data`` and reported as ``real_accuracy`` / ``real_norm_ED`` / ``real_CER``
+            in the log, ``metrics.jsonl`` and ``curves.png``.  Validation only: a path that is also in ``data``
+            is refused.
+        select_on: which validation chooses ``best_accuracy.pth`` / ``best_norm_ED.pth``: ``valid`` (DTRB's:
+            the ``valid_data`` figures) or ``real`` (the ``real_valid_data`` figures).
         batch_ratio: share of each ``data`` source in a batch, like DTRB's select_data/batch_ratio.
         pretrained: ``korean_g2``, ``english_g2``, a path to a gen2 or DTRB .pth (or an easyocr-ko
             checkpoint), or ``none`` [saved_model + FT].
@@ -467,7 +511,7 @@ class FinetuneConfig:
         batch_max_length: longer labels are left out and counted [batch_max_length].
         val_samples: validation samples used (a fixed, seeded subset; 0 = all).
         seed: seed of initialisation, data order and augmentation [manualSeed].
-        device: ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
+        device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps`` (Apple GPUs; untested on Apple hardware).
         amp: mixed precision for training steps (bf16/fp16 on CUDA, bf16 on CPUs with native bf16).
         num_threads: CPU threads for torch (default: all cores).
         show_examples: rows of the ground truth / prediction table in each log block.
@@ -484,6 +528,8 @@ class FinetuneConfig:
     data: tuple = field(default=(), metadata={"paths": True})
     output: Path = Path("runs/finetune")
     valid_data: tuple = field(default=(), metadata={"paths": True})
+    real_valid_data: tuple = field(default=(), metadata={"paths": True})
+    select_on: str = "valid"
     batch_ratio: tuple = ()
     pretrained: str = "korean_g2"
     download: bool = False
@@ -539,6 +585,10 @@ class FinetuneConfig:
             (self.hidden_size is None or self.hidden_size >= 1, "hidden_size must be >= 1"),
             (self.logger in ("none", "tensorboard"), "logger must be none or tensorboard"),
             (len(self.data) >= 1, "give at least one --data"),
+            (self.select_on in ("valid", "real"), "select_on must be valid or real"),
+            (self.select_on != "real" or len(self.real_valid_data) >= 1, "select_on real needs --real-valid-data"),
+            (not {Path(p).resolve() for p in self.real_valid_data} & {Path(p).resolve() for p in self.data},
+             "a --real-valid-data set is also in --data: real validation data must never be trained on"),
             (self.num_iter >= 1 and self.val_interval >= 1, "num_iter and val_interval must be >= 1"),
             (self.batch_size >= 1, "batch_size must be >= 1"),
             (self.optim in ("adadelta", "adam"), "optim must be adadelta or adam"),
@@ -551,8 +601,8 @@ class FinetuneConfig:
             (self.val_samples >= 0, "val_samples must be >= 0"),
             (not self.batch_ratio or len(self.batch_ratio) == len(self.data),
              "give one batch_ratio value per --data"),
-            (self.device == "auto" or self.device == "cpu" or self.device.startswith("cuda"),
-             "device must be auto, cpu, cuda or cuda:N"),
+            (self.device in ("auto", "cpu", "mps") or self.device.startswith("cuda"),
+             "device must be auto, cpu, cuda, cuda:N or mps"),
             (self.character is None or self.character_file is None, "give character or character_file, not both"),
         ]
         for ok, message in checks:

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# Shared data sits beside the repository root (/work/main/../shared here, ../shared in CI); tests that need
-# it skip when it is absent.
+# Shared data (the maintainers' fonts, not in the repository) sits beside the repository root as ../shared; tests
+# that need it skip when it is absent.
 SHARED_DIR = REPO_ROOT.parent / "shared"
 FONTS_DIR = REPO_ROOT / "fonts"
 

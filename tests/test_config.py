@@ -111,7 +111,10 @@ def test_configs_are_frozen() -> None:
 def test_to_dict_gives_plain_yaml_types() -> None:
     data = to_dict(GenConfig(output=Path("out"), dicts=(Path("a.txt"),), margins=(1, 2, 3, 4)))
     assert data["output"] == "out" and data["dicts"] == ["a.txt"] and data["margins"] == [1, 2, 3, 4]
-    assert list(data) == [f.name for f in dataclasses.fields(GenConfig)]  # every field, in order
+    # every field, in order; fonts_root only when set (gen_config.yaml files read as before it existed)
+    assert list(data) == [f.name for f in dataclasses.fields(GenConfig) if f.name != "fonts_root"]
+    rooted = to_dict(GenConfig(output=Path("out"), fonts_root=Path("fonts")))
+    assert list(rooted) == [f.name for f in dataclasses.fields(GenConfig)] and rooted["fonts_root"] == "fonts"
     yaml.safe_dump(data)  # safe types only
 
 
@@ -207,7 +210,7 @@ def test_valid_augment_specs_are_kept_as_given(augment: object) -> None:
     ({"batch_max_length": 0}, "batch_max_length must be >= 1"),
     ({"val_samples": -1}, "val_samples must be >= 0"),
     ({"batch_ratio": (1.0,), "data": ("a", "b")}, "give one batch_ratio value per --data"),
-    ({"device": "tpu"}, "device must be auto, cpu, cuda or cuda:N"),
+    ({"device": "tpu"}, "device must be auto, cpu, cuda, cuda:N or mps"),
     ({"character": "가", "character_file": Path("c.txt")}, "give character or character_file, not both"),
     ({"augment": "bogus"}, "unknown augment preset 'bogus'"),
     ({"augment": "light,stroke_radius=9"}, r"augment option stroke_radius must be in \[0, 3\]"),
@@ -233,7 +236,7 @@ def test_derived_values() -> None:
 # ---------------------------------------------------------------- AugmentOptions
 
 def test_augment_options_parse_presets_and_overrides() -> None:
-    assert AUGMENT_PRESET_NAMES == ("none", "light", "handwriting", "full")
+    assert AUGMENT_PRESET_NAMES == ("none", "light", "handwriting", "full", "realpen")
     assert AugmentOptions.parse(None) == AugmentOptions.parse("") == AugmentOptions.preset("none") == AugmentOptions()
     full = AugmentOptions.parse(" Full , noise_p = 0.1, jpeg_quality=60")
     assert (full.noise_p, full.jpeg_quality, full.slant_p) == (0.1, 60, AugmentOptions.preset("full").slant_p)

@@ -55,7 +55,8 @@ def _langs(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[st
               help="Reader's lang_list: built-in models ignore characters outside these languages, as Reader.")
 @click.option("--quantize/--no-quantize", default=True, show_default=True,
               help="Reader's int8 quantization on CPU (its default); --no-quantize reads batched float32.")
-@click.option("--device", default="auto", show_default=True, help="auto | cpu | cuda | cuda:N (Reader's gpu=).")
+@click.option("--device", default="auto", show_default=True,
+              help="auto | cpu | cuda | cuda:N | mps (Reader's gpu=; auto: CUDA, else CPU).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
               help="Images per batch without quantization.")
 @click.option("--limit", type=click.IntRange(min=1), help="Evaluate a seeded random subset of N images.")

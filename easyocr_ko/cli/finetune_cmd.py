@@ -23,12 +23,17 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
         raise click.BadParameter("give comma-separated numbers, e.g. 0.5,0.5") from None
 
 
-@click.command()
+@click.command(options_metavar="--data DIR --output DIR [--config FILE.yaml] [OPTIONS]")
 @click.option("--data", "data", type=EXISTING, multiple=True, help="Training data: LMDB, DTRB folder, gen/import "
               "output or a tree of LMDBs (repeatable).")
 @click.option("--output", "-o", type=PATH, help="Run folder to create [runs/finetune].")
 @click.option("--valid-data", "valid_data", type=EXISTING, multiple=True,
               help="Validation data [the validation split of gen/import outputs in --data].")
+@click.option("--real-valid-data", "real_valid_data", type=EXISTING, multiple=True,
+              help="Real handwriting for validation only (never trained on), read in full at every validation "
+              "and logged as real_accuracy / real_CER beside --valid-data (repeatable).")
+@click.option("--select-on", type=click.Choice(["valid", "real"]),
+              help="Validation that chooses best_accuracy.pth / best_norm_ED.pth [valid].")
 @click.option("--batch-ratio", callback=_floats, help="Share of each --data in a batch, e.g. 0.5,0.5 (DTRB).")
 @click.option("--pretrained", help="korean_g2 | english_g2 | auto (korean_g2 if present, else the bundled model) | "
               "PATH to a gen2 or DTRB .pth | none [korean_g2].")
@@ -74,7 +79,7 @@ def _floats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--batch-max-length", type=click.IntRange(min=1), help="Longest label used [50].")
 @click.option("--val-samples", type=click.IntRange(min=0), help="Validation samples used, 0 = all [2000].")
 @click.option("--seed", type=int, help="Seed [1111].")
-@click.option("--device", help="auto | cpu | cuda | cuda:N [auto].")
+@click.option("--device", help="auto | cpu | cuda | cuda:N | mps (Apple GPUs; untested on Apple hardware) [auto].")
 @click.option("--amp/--no-amp", default=None,
               help="Mixed precision training steps: CUDA, or bf16 on CPUs that have it [on].")
 @click.option("--num-threads", type=click.IntRange(min=1), help="CPU threads for torch [all].")
@@ -101,7 +106,7 @@ def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, npr
     if nproc > 1 and env_world_size() == 1:
         sys.exit(_launch_torchrun(click.get_current_context(), nproc))
 
-    for key in ("data", "valid_data"):
+    for key in ("data", "valid_data", "real_valid_data"):
         options[key] = tuple(options[key]) or None
     if resume_dir is not None:
         config = load_run_config(resume_dir, options)

@@ -26,7 +26,7 @@ def _margins(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
     return parts
 
 
-@click.command()
+@click.command(options_metavar="--output DIR [--config FILE.yaml] [OPTIONS]")
 @click.option("--output", "-o", type=PATH, required=True, help="Dataset folder to create.")
 @click.option("--count", "-c", type=click.IntRange(min=1), help="Images in all splits together [300].")
 @click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), help="Validation share [0.1].")
@@ -35,7 +35,11 @@ def _margins(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
               help="'word': train and validation vocabularies are disjoint [word].")
 @click.option("--dict", "dicts", type=EXISTING, multiple=True, help="Dictionary file (repeatable) [shipped].")
 @click.option("--corpus", "corpora", type=EXISTING, multiple=True, help="Plain-text corpus (repeatable).")
-@click.option("--font", "fonts", type=EXISTING, multiple=True, help="Font file or folder (repeatable) [shipped].")
+@click.option("--font", "fonts", type=EXISTING, multiple=True, help="Font file or folder (repeatable); 'shipped': the "
+              "shipped fonts [shipped].")
+@click.option("--fonts-root", type=EXISTING, envvar="EASYOCR_KO_FONTS", show_envvar=True,
+              help="Folder that a --config file's relative 'fonts:' paths are read under [the file's fonts_root, "
+                   "else the current folder].")
 @click.option("--val-font", "val_fonts", multiple=True, help="Font used only for validation (repeatable).")
 @click.option("--exclude-font", "exclude_fonts", multiple=True, help="Font never used (repeatable).")
 @click.option("--height", type=click.IntRange(min=8), help="Image height in px, trdg -f [64 = EasyOCR imgH].")
@@ -70,10 +74,14 @@ def _margins(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def gen(config_file: Path | None, overwrite: bool, resume: bool, quiet: bool, **options: Any) -> None:
     """Render Korean words in handwriting-style fonts with trdg into DTRB train/validation splits
-    (gt.txt + images, and LMDB), with a per-image font manifest and a contact sheet."""
+    (gt.txt + images, and LMDB), with a per-image font manifest and a contact sheet.  Options may come from a
+    --config YAML file (its keys as in the gen_config.yaml a run writes); the command line wins."""
     from easyocr_ko.config import GenConfig, build_config
+    from easyocr_ko.synth.fonts import SHIPPED_FONTS
     from easyocr_ko.synth.generate import generate
 
+    # --font paths are the shell's, relative to the current folder; only a --config file's are read under the root
+    options["fonts"] = tuple(f if str(f) == SHIPPED_FONTS else f.absolute() for f in options["fonts"])
     for key in ("dicts", "corpora", "fonts", "val_fonts", "exclude_fonts"):
         options[key] = tuple(options[key]) or None
     config = build_config(GenConfig, config_file, options)

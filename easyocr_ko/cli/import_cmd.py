@@ -23,7 +23,7 @@ def _fields(value: str | None) -> tuple[str, ...] | None:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-@click.command("import")
+@click.command("import", options_metavar="--output DIR [--config FILE.yaml] [OPTIONS]")
 @click.argument("format", type=click.Choice(["aihub", "dacon", "gt"]))
 @click.argument("source", type=EXISTING)
 @click.option("--output", "-o", type=PATH, required=True, help="Dataset folder to create.")
@@ -49,7 +49,8 @@ def _fields(value: str | None) -> tuple[str, ...] | None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def import_cmd(config_file: Path | None, overwrite: bool, quiet: bool, **options: Any) -> None:
     """Turn a real dataset (FORMAT aihub: AI Hub JSON; dacon: DACON csv; gt: gt.txt / labels.txt) under SOURCE
-    into word crops in DTRB train/validation/test folders and LMDBs, split by source image."""
+    into word crops in DTRB train/validation/test folders and LMDBs, split by source image.  Options may come
+    from a --config YAML file (its keys as in the import_config.yaml a run writes); the command line wins."""
     from easyocr_ko.config import build_config
     from easyocr_ko.datasets.importers import ImportConfig, parse_split, run_import
 

@@ -64,6 +64,7 @@ def main(debug: bool) -> None:
 
 
 def _register() -> None:
+    from easyocr_ko.cli.demo_cmd import demo
     from easyocr_ko.cli.eval_cmd import eval_cmd
     from easyocr_ko.cli.finetune_cmd import finetune
     from easyocr_ko.cli.gen_cmd import gen, lmdb_cmd
@@ -74,7 +75,7 @@ def _register() -> None:
     # in the order of the pipeline
     for command, name in ((texts_cmd, "texts"), (gen, "gen"), (import_cmd, "import"), (lmdb_cmd, "lmdb"),
                           (finetune, "finetune"), (export, "export"), (install_model, "install-model"),
-                          (read, "read"), (eval_cmd, "eval")):
+                          (read, "read"), (eval_cmd, "eval"), (demo, "demo")):
         main.add_command(command, name)
 
 

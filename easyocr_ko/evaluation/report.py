@@ -28,7 +28,7 @@ import numpy as np
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.fsutil import names_os_errors, write_lines_atomic
 from easyocr_ko.hangul import display_width
-from easyocr_ko.plotting import korean_rc, pyplot, save_figure
+from easyocr_ko.plotting import korean_figure, korean_rc, save_figure
 
 if TYPE_CHECKING:  # the report's types; evaluate.py imports this module, so not at run time
     from easyocr_ko.evaluation.evaluate import EvalReport, ModelResult
@@ -135,12 +135,14 @@ def plot_font_cer(report: EvalReport, path: Path) -> None:
         KeyError: the report has no font groups (the set has no font manifest).
         OSError: the file cannot be written (naming it).
     """
-    plt = pyplot()
+    import matplotlib
+
     fonts = list(report.results[0].groups["font"])
     k = len(report.results)
     width = 0.8 / k
-    with plt.rc_context(korean_rc()):
-        fig, ax = plt.subplots(figsize=(max(6.0, 0.6 * len(fonts) * max(k, 2) / 2 + 2), 4.5))
+    with matplotlib.rc_context(korean_rc()):
+        fig = korean_figure(figsize=(max(6.0, 0.6 * len(fonts) * max(k, 2) / 2 + 2), 4.5))
+        ax = fig.subplots()
         x = np.arange(len(fonts))
         for j, r in enumerate(report.results):
             values = [min(r.groups["font"][f].CER, 10.0) for f in fonts]

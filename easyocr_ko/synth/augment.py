@@ -658,18 +658,29 @@ class AugmentConfig(AugmentOptions):
         return apply(image, rng, self)
 
 
-PRESET_NAMES = AUGMENT_PRESET_NAMES  # ("none", "light", "handwriting", "full")
+PRESET_NAMES = AUGMENT_PRESET_NAMES  # ("none", "light", "handwriting", "full", "realpen")
 _STAGES = ("stroke", "elastic", "slant", "ink", "paper", "lines", "polarity", "perspective", "blur", "noise",
            "jpeg")
+
+
+def _realpen_fire(rng: np.random.Generator, c: AugmentOptions) -> dict[str, bool]:
+    """Which real-pen stages fire.  Nothing is drawn from ``rng`` when all their probabilities are 0, so the
+    output of every earlier option set stays byte-identical."""
+    probabilities = {"jamo": c.jamo_p, "pen": c.pen_p, "crop": c.crop_p, "form": c.form_p}
+    if not any(probabilities.values()):
+        return dict.fromkeys(probabilities, False)
+    return {k: bool(u < p) for (k, p), u in zip(probabilities.items(), rng.random(len(probabilities)))}
 
 
 def apply(image: np.ndarray, rng: np.random.Generator, config: AugmentConfig) -> np.ndarray:
     """Run the configured transforms in the order a photo of handwriting comes about.
 
-    Order: stroke width, elastic warp, slant (pen and hand); ink pressure; paper, ruled lines (paper);
+    Order: jamo proportions and pen strokes (:mod:`easyocr_ko.synth.realpen`), stroke width, elastic warp,
+    slant (pen and hand); ink pressure; detector crop and form marks (realpen); paper, ruled lines (paper);
     inverted polarity (signs); perspective, blur or motion blur, noise, JPEG (camera).  One uniform number
     per stage is drawn first, whatever the config, so switching one stage on or off does not change which
-    other stages fire; each stage that fires then draws its own parameters from ``rng``.
+    other stages fire (the four real-pen stages draw theirs next, only when one of them is on); each stage
+    that fires then draws its own parameters from ``rng``.
 
     Args:
         image: uint8 (H, W), dark text on a light ground.
@@ -677,7 +688,8 @@ def apply(image: np.ndarray, rng: np.random.Generator, config: AugmentConfig) ->
         config: probabilities and strengths.
 
     Returns:
-        uint8 (H, W'): same height; ``W' > W`` only after a slant.  With every probability 0, an equal copy.
+        uint8 (H, W'): same height; ``W' != W`` only after a slant, jamo split or detector crop.  With every
+        probability 0, an equal copy.
 
     Raises:
         ValueError: not a uint8 (H, W) image of at least 4x4 px.
@@ -685,20 +697,32 @@ def apply(image: np.ndarray, rng: np.random.Generator, config: AugmentConfig) ->
     image = _check_image(image)
     c = config
     draw = dict(zip(_STAGES, rng.random(len(_STAGES))))
-    fire = {
-        "stroke": draw["stroke"] < c.stroke_p,
-        "elastic": draw["elastic"] < c.elastic_p,
-        "slant": draw["slant"] < c.slant_p,
-        "ink": draw["ink"] < c.ink_p,
-        "paper": draw["paper"] < c.paper_p,
-        "polarity": draw["polarity"] < c.polarity_p,
-        "perspective": draw["perspective"] < c.perspective_p,
-        "blur": draw["blur"] < c.blur_p,
-        "noise": draw["noise"] < c.noise_p,
-        "jpeg": draw["jpeg"] < c.jpeg_p,
-    }
-    fire["lines"] = draw["lines"] < c.lines_p and not fire["polarity"]
+    fire = {stage: draw[stage] < getattr(c, f"{stage}_p") for stage in _STAGES}
+    fire["lines"] = fire["lines"] and not fire["polarity"]
+    real = _realpen_fire(rng, c)
     out = image.copy()
+    if real["jamo"] or real["pen"]:
+        from easyocr_ko.synth import realpen
+
+        if real["jamo"]:
+            out = realpen.split_components(out, rng, max_shift=c.jamo_shift, max_scale=c.jamo_scale,
+                                           max_rotate=c.jamo_rotate)
+        if real["pen"]:
+            out = realpen.pen_restroke(out, rng, width=c.pen_width)
+    out = _pen_stages(out, rng, c, fire)
+    if real["crop"] or real["form"]:
+        from easyocr_ko.synth import realpen
+
+        if real["crop"]:
+            out = realpen.detector_crop(out, rng, max_margin=c.crop_margin, max_rotate=c.crop_rotate,
+                                        neighbour_p=c.crop_neighbour)
+        if real["form"]:
+            out = realpen.form_marks(out, rng)
+    return _paper_and_camera(out, rng, c, fire)
+
+
+def _pen_stages(out: np.ndarray, rng: np.random.Generator, c: AugmentOptions, fire: dict) -> np.ndarray:
+    """Stroke width, elastic warp, slant and ink pressure, each where ``fire`` says."""
     if fire["stroke"]:
         out = vary_stroke_width(out, rng, max_radius=c.stroke_radius)
     if fire["elastic"]:
@@ -707,6 +731,11 @@ def apply(image: np.ndarray, rng: np.random.Generator, config: AugmentConfig) ->
         out = slant(out, rng, max_shear=c.slant_max)
     if fire["ink"]:
         out = ink_pressure(out, rng, max_lift=c.ink_lift)
+    return out
+
+
+def _paper_and_camera(out: np.ndarray, rng: np.random.Generator, c: AugmentOptions, fire: dict) -> np.ndarray:
+    """Paper, ruled lines, polarity, perspective, blur, noise and JPEG, each where ``fire`` says."""
     if fire["paper"]:
         out = paper_texture(out, rng, strength=c.paper_strength, fibres=not fire["polarity"])
     if fire["lines"]:

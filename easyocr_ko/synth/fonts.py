@@ -206,6 +206,38 @@ def expand_font_paths(paths: Sequence[Path | str]) -> list[Path]:
     return unique
 
 
+SHIPPED_FONTS = "shipped"
+"""A ``--font`` / ``fonts:`` entry that stands for the shipped fonts' folder, wherever the package is installed."""
+
+
+def resolve_font_entries(entries: Sequence[Path | str], root: Path | str | None = None) -> list[Path]:
+    """``gen``'s ``fonts`` entries as paths: :data:`SHIPPED_FONTS` -> the shipped fonts' folder; a relative path
+    -> under ``root`` when it is given (else left relative to the current folder); ``~`` expanded.
+
+    Args:
+        entries: font files or folders, as given (``--font``, a ``--config`` file's ``fonts:``).
+        root: the fonts root (``gen --fonts-root``, ``EASYOCR_KO_FONTS``), or ``None``.
+
+    Returns:
+        One path per entry, in order; nothing is checked here (see :func:`expand_font_paths`).
+
+    Raises:
+        FileNotFoundError: ``root`` is given but is not a folder (the message names it).
+    """
+    base = Path(root).expanduser() if root is not None else None
+    if base is not None and not base.is_dir():
+        raise FileNotFoundError(f"fonts root not found: {base} (gen --fonts-root / EASYOCR_KO_FONTS / fonts_root:)")
+    out = []
+    for entry in entries:
+        path = Path(entry).expanduser()
+        if str(entry) == SHIPPED_FONTS:
+            path = fonts_dir()
+        elif base is not None and not path.is_absolute():
+            path = base / path
+        out.append(path)
+    return out
+
+
 def shipped_font_paths(handwriting_only: bool = False) -> list[Path]:
     """The fonts listed in the shipped manifest, in manifest order."""
     folder = fonts_dir()

@@ -61,7 +61,14 @@ from easyocr_ko.datasets.writer import (
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.fsutil import atomic_path, names_os_errors, temp_dir, write_lines_atomic
 from easyocr_ko.synth import _trdg
-from easyocr_ko.synth.fonts import FontInfo, expand_font_paths, inspect_fonts, load_font, shipped_font_paths
+from easyocr_ko.synth.fonts import (
+    FontInfo,
+    expand_font_paths,
+    inspect_fonts,
+    load_font,
+    resolve_font_entries,
+    shipped_font_paths,
+)
 from easyocr_ko.text.dictionary import load_dictionary
 
 __all__ = [
@@ -480,9 +487,12 @@ def _prepare_output(config: GenConfig, overwrite: bool, resume: bool) -> tuple[s
         raise EasyOcrKoError(f"--resume: {out} has no gen_config.yaml from an earlier run")
     import yaml
 
-    ignored = ("workers", "output", "sheet_samples")  # do not change what is rendered
-    previous = {k: v for k, v in (yaml.safe_load(saved.read_text(encoding="utf-8")) or {}).items() if k not in ignored}
-    if previous != {k: v for k, v in to_dict(config).items() if k not in ignored}:
+    # workers, output and sheet_samples do not change what is rendered; fonts are compared as the files they name
+    ignored = ("workers", "output", "sheet_samples", "fonts", "fonts_root")
+    loaded = yaml.safe_load(saved.read_text(encoding="utf-8")) or {}
+    previous = {k: v for k, v in loaded.items() if k not in ignored}
+    if previous != {k: v for k, v in to_dict(config).items() if k not in ignored} \
+            or not _same_fonts(loaded, config):
         raise EasyOcrKoError(f"--resume: the options differ from those in {saved}; use the same options "
                              "or --overwrite")
     return {s for s in SPLITS if (out / s / "gt.txt").is_file() and (out / "lmdb" / s / "data.mdb").is_file()}, []
@@ -562,10 +572,26 @@ def _label_font_path() -> Path:
     return fonts_dir() / "NanumGothic.ttf"
 
 
+def _font_files(fonts: Sequence, fonts_root: Path | str | None) -> list[Path]:
+    """The font files of ``fonts`` entries (:func:`easyocr_ko.synth.fonts.resolve_font_entries`), or the shipped
+    fonts when there are none."""
+    return expand_font_paths(resolve_font_entries(fonts, fonts_root)) if fonts else shipped_font_paths()
+
+
+def _same_fonts(saved: dict, config: GenConfig) -> bool:
+    """Whether a saved gen_config's fonts are the same files as ``config``'s, however they are written (``fonts``
+    entries, ``fonts_root``: a config saved before ``fonts_root`` existed has none)."""
+    try:
+        before = _font_files(saved.get("fonts") or (), saved.get("fonts_root"))
+    except (OSError, EasyOcrKoError):
+        return False
+    return [p.resolve() for p in before] == [p.resolve() for p in _font_files(config.fonts, config.fonts_root)]
+
+
 # ---------------------------------------------------------------- the verb
 
 @names_os_errors(lambda config, *args, **kwargs: config.output)
-def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, progress: bool = True) -> dict:
+def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, progress: bool = False) -> dict:
     """Run ``easyocr-ko gen``: render the train and validation splits, write both formats, the per-image
     font manifest, a contact sheet and ``summary.json``.
 
@@ -575,7 +601,8 @@ def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, p
             built beside the earlier one and replaces it only once complete: a kill, Ctrl-C or full disk before
             that leaves the earlier dataset as it was.
         resume: keep the splits an interrupted run with the same options completed.
-        progress: show a tqdm bar on stderr.
+        progress: show a tqdm bar on stderr (off by default, as every library verb; the CLI shows it unless
+            ``-q``).
 
     Returns:
         The summary written to ``summary.json``: ``dictionary`` (entries, per source, skipped), ``fonts`` (family
@@ -593,7 +620,7 @@ def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, p
     """
     _trdg.fake_text_generator()  # fail early, with the install hint, if trdg is missing
     dictionary = load_dictionary(config.dicts, config.corpora)
-    font_paths = expand_font_paths(config.fonts) if config.fonts else shipped_font_paths()
+    font_paths = _font_files(config.fonts, config.fonts_root)
     if not font_paths:
         raise EasyOcrKoError("no font given")
     chars = {c for w in dictionary.words for c in w}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import random
 import signal
 import sys
@@ -60,7 +61,7 @@ from easyocr_ko.datasets.batches import (
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.fsutil import names_os_errors, write_bytes_atomic, write_lines_atomic
 from easyocr_ko.hangul import display_width
-from easyocr_ko.plotting import korean_rc, pyplot, save_figure
+from easyocr_ko.plotting import korean_figure, korean_rc, save_figure
 from easyocr_ko.recognizer.device import cpu_has_bf16, resolve_device
 from easyocr_ko.recognizer.dtrb import AttnCodec, attention_loss, stage_string
 from easyocr_ko.recognizer.model import codec_for, is_attention, stages_of
@@ -293,10 +294,12 @@ def pad_display(text: str, width: int) -> str:
 class RunLog:
     """DTRB-style log blocks to stderr and ``log_train.txt``, metrics.jsonl and curves.png."""
 
-    def __init__(self, run_dir: Path, stream: TextIO | None = sys.stderr, enabled: bool = True):
+    def __init__(self, run_dir: Path, stream: TextIO | None = sys.stderr, enabled: bool = True,
+                 select_on: str = "valid"):
         self.run_dir = run_dir
         self.stream = stream
         self.enabled = enabled  # False on ranks other than 0: they write nothing
+        self.select_on = select_on  # which validation's accuracy marks best_accuracy.pth in curves.png
 
     def line(self, text: str) -> None:
         if not self.enabled:
@@ -307,7 +310,8 @@ class RunLog:
             print(text, file=self.stream, flush=True)
 
     def block(self, step: int, num_iter: int, train_loss: float | None, val: Validation, best_acc: float,
-              best_ned: float, elapsed: float, examples: int) -> None:
+              best_ned: float, elapsed: float, examples: int, real: Validation | None = None) -> None:
+        """One DTRB log block (train.py's format); ``real``: the real-data validation, one more line."""
         dash = "-" * 88
         train = "n/a (before fine-tuning)" if train_loss is None else f"{train_loss:0.5f}"
         lines = [
@@ -315,7 +319,13 @@ class RunLog:
             f"Elapsed_time: {elapsed:0.1f}",
             f"{'Current_accuracy':17s}: {val.accuracy:0.4f}, {'Current_norm_ED':17s}: {val.norm_ED:0.4f}, "
             f"CER: {val.CER:0.4f}",
-            f"{'Best_accuracy':17s}: {best_acc:0.4f}, {'Best_norm_ED':17s}: {best_ned:0.4f}",
+        ]
+        if real is not None:
+            lines.append(f"{'Real_accuracy':17s}: {real.accuracy:0.4f}, {'Real_norm_ED':17s}: {real.norm_ED:0.4f}, "
+                         f"CER: {real.CER:0.4f} ({real.n} real images, loss {real.loss:0.5f})")
+        lines += [
+            f"{'Best_accuracy':17s}: {best_acc:0.4f}, {'Best_norm_ED':17s}: {best_ned:0.4f}"
+            f"{' (on the real data)' if real is not None and self.select_on == 'real' else ''}",
             dash,
             f"{'Ground Truth':25s} | {'Prediction':25s} | Confidence Score & T/F",
             dash,
@@ -353,21 +363,29 @@ class RunLog:
         records = self.read_metrics()
         if not records:
             return
+        import matplotlib
         from matplotlib.ticker import MaxNLocator
 
-        plt = pyplot()
         steps = [r["step"] for r in records]
-        best = _best_accuracy_step(records)
-        with plt.rc_context(korean_rc()):
-            fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+        best = _best_accuracy_step(records, "real_accuracy" if self.select_on == "real" else "accuracy")
+        with matplotlib.rc_context(korean_rc()):
+            fig = korean_figure(figsize=(11, 4))
+            ax1, ax2 = fig.subplots(1, 2)
             trained = [r for r in records if r["train_loss"] is not None]
             ax1.plot([r["step"] for r in trained], [r["train_loss"] for r in trained], label="train loss")
             ax1.plot(steps, [r["valid_loss"] for r in records], label="valid loss")
+            real = [r for r in records if r.get("real_CER") is not None]
+            if real:
+                ax1.plot([r["step"] for r in real], [r["real_valid_loss"] for r in real], label="real valid loss")
             ax1.set_yscale("log")
-            ax2.plot(steps, [r["accuracy"] for r in records], label="accuracy")
-            ax2.plot(steps, [r["norm_ED"] for r in records], label="norm_ED")
-            ax2.plot(steps, [r["CER"] for r in records], label="CER")
-            ax2.set_ylim(0, max(1.0, *(r["CER"] for r in records)) * 1.02)
+            ax2.plot(steps, [r["accuracy"] for r in records], label="accuracy", color="C0")
+            ax2.plot(steps, [r["norm_ED"] for r in records], label="norm_ED", color="C1")
+            ax2.plot(steps, [r["CER"] for r in records], label="CER", color="C2")
+            if real:
+                ax2.plot([r["step"] for r in real], [r["real_accuracy"] for r in real], "--", color="C0",
+                         label="real accuracy")
+                ax2.plot([r["step"] for r in real], [r["real_CER"] for r in real], "--", color="C2", label="real CER")
+            ax2.set_ylim(0, max(1.0, *(r["CER"] for r in records), *(r["real_CER"] for r in real)) * 1.02)
             for ax in (ax1, ax2):
                 ax.axvline(best, color="grey", linestyle=":", label=f"best_accuracy.pth (step {best})")
                 ax.set_xlabel("step")
@@ -377,10 +395,12 @@ class RunLog:
         save_figure(fig, self.run_dir / "curves.png", dpi=90)
 
 
-def _best_accuracy_step(records: list[dict]) -> int:
-    """The step whose validation wrote ``best_accuracy.pth`` last: the first record with the highest accuracy
-    (a checkpoint is written only on a strict improvement)."""
-    return max(records, key=lambda r: (r["accuracy"], -r["step"]))["step"]
+def _best_accuracy_step(records: list[dict], key: str = "accuracy") -> int:
+    """The step whose validation wrote ``best_accuracy.pth`` last: the first record with the highest ``key``
+    (``accuracy``, or ``real_accuracy`` with ``select_on real``; a checkpoint is written only on a strict
+    improvement)."""
+    scored = [r for r in records if r.get(key) is not None] or records
+    return max(scored, key=lambda r: (r.get(key, r["accuracy"]), -r["step"]))["step"]
 
 
 # ---------------------------------------------------------------- the run
@@ -477,6 +497,7 @@ class _Run:
     partial: dict = field(default_factory=dict)
     t0: float = 0.0
     logger: TensorBoardLogger | None = None  # --logger tensorboard, rank 0
+    real: RecognitionData | None = None  # --real-valid-data: read in full at every validation
 
     @property
     def run_dir(self) -> Path:
@@ -528,7 +549,8 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
     """
     if not resume:  # saved paths must still work when --resume is run from another folder
         config = replace(config, data=tuple(Path(p).resolve() for p in config.data),
-                         valid_data=tuple(Path(p).resolve() for p in config.valid_data))
+                         valid_data=tuple(Path(p).resolve() for p in config.valid_data),
+                         real_valid_data=tuple(Path(p).resolve() for p in config.real_valid_data))
     ctx, device = init_distributed(resolve_device(config.device))
     run = None
     try:
@@ -549,7 +571,7 @@ def _setup(config: FinetuneConfig, resume: bool, ctx: DistContext, device: torch
            log_stream: TextIO | None, augment: Callable | None) -> _Run:
     """Run folder, data, charset, model, optimizer, sampler; the state of ``last.pth`` when resuming."""
     on_main(ctx, lambda: _prepare_run_dir(config, resume))
-    log = RunLog(config.output, log_stream if ctx.is_main else None, enabled=ctx.is_main)
+    log = RunLog(config.output, log_stream if ctx.is_main else None, enabled=ctx.is_main, select_on=config.select_on)
     if config.num_threads:
         torch.set_num_threads(config.num_threads)
     set_seed(config.seed)
@@ -577,7 +599,7 @@ def _setup(config: FinetuneConfig, resume: bool, ctx: DistContext, device: torch
                criterion=nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True),
                scaler=torch.amp.GradScaler(device.type, enabled=use_amp and amp_dtype == torch.float16),
                use_amp=use_amp, amp_dtype=amp_dtype, sampler=_sampler(config, train, ctx.world_size),
-               augment=_augment_fn(config, augment), init_info=init_info)
+               augment=_augment_fn(config, augment), init_info=init_info, real=_real_data(config))
     if resume and (config.output / "last.pth").is_file():
         _restore(run)
     else:
@@ -612,6 +634,14 @@ def _optimizer(config: FinetuneConfig, params: list) -> torch.optim.Optimizer:
     if config.optim == "adadelta":
         return torch.optim.Adadelta(params, lr=config.learning_rate, rho=config.rho, eps=config.eps, foreach=True)
     return torch.optim.Adam(params, lr=config.learning_rate, betas=(config.beta1, 0.999), foreach=True)
+
+
+def _real_data(config: FinetuneConfig) -> RecognitionData | None:
+    """The ``--real-valid-data`` sets (DTRB folders or LMDBs; a gen/import output gives its validation split)."""
+    if not config.real_valid_data:
+        return None
+    return RecognitionData([p for path in config.real_valid_data for p in find_datasets(path, "validation")],
+                           config.batch_max_length)
 
 
 def _valid_subset(config: FinetuneConfig, valid: RecognitionData) -> list[Sample]:
@@ -660,6 +690,9 @@ def _start_log(run: _Run, train_paths: list[Path], fixed: bool) -> None:
              f"skipped {run.train.skipped or 0}")
     log.line(f"valid: {len(run.valid_samples)} samples; characters outside the charset in valid labels: "
              f"{describe_chars(valid_unknown) if valid_unknown else 'none'}")
+    if run.real is not None:
+        log.line(f"real valid: {len(run.real)} samples from {', '.join(map(str, config.real_valid_data))} "
+                 f"(validation only); checkpoints chosen on the {config.select_on} validation")
     ranks = f"; {run.dist.world_size} processes ({torch.distributed.get_backend()})" if run.dist.active else ""
     log.line(f"device {run.device}{' (AMP ' + str(run.amp_dtype).split('.')[-1] + ')' if run.use_amp else ''}; "
              f"batch {config.batch_size}{' per process' if run.dist.active else ''}; {config.optim} lr "
@@ -704,25 +737,43 @@ def _wrap_for_training(run: _Run) -> None:
 def _baseline_validation(run: _Run) -> None:
     """Step 0: the pretrained model on this validation set, the baseline fine-tuning must beat."""
     if run.dist.is_main:
-        val = _validate(run)
-        run.log.block(0, run.config.num_iter, None, val, val.accuracy, val.norm_ED, 0.0, run.config.show_examples)
+        val, real = _validate(run), _validate_real(run)
+        chosen = real if real is not None and run.config.select_on == "real" else val
+        run.log.block(0, run.config.num_iter, None, val, chosen.accuracy, chosen.norm_ED, 0.0,
+                      run.config.show_examples, real)
         run.log.truncate_metrics(-1)
         record = {"step": 0, "train_loss": None, "valid_loss": val.loss, "accuracy": val.accuracy,
-                  "norm_ED": val.norm_ED, "CER": val.CER, "elapsed_s": 0.0, "samples_per_s": None}
+                  "norm_ED": val.norm_ED, "CER": val.CER, "elapsed_s": 0.0, "samples_per_s": None,
+                  **_real_record(real)}
         run.log.metrics(record)
         if run.logger is not None:
             run.logger.log(record)
     barrier(run.dist)
 
 
-def _validate(run: _Run) -> Validation:
-    """:func:`validate` on the bare model in the layout EasyOCR's Reader uses (contiguous float32 weights),
-    then back to training mode and channels_last."""
+def _validate_real(run: _Run) -> Validation | None:
+    """:func:`_validate` on every sample of ``--real-valid-data``; ``None`` without it."""
+    if run.real is None:
+        return None
+    return _validate(run, run.real, [s for group in run.real.samples for s in group])
+
+
+def _real_record(real: Validation | None) -> dict:
+    """The real-data figures of a ``metrics.jsonl`` record (empty without ``--real-valid-data``)."""
+    if real is None:
+        return {}
+    return {"real_valid_loss": real.loss, "real_accuracy": real.accuracy, "real_norm_ED": real.norm_ED,
+            "real_CER": real.CER, "real_n": real.n}
+
+
+def _validate(run: _Run, data: RecognitionData | None = None, samples: list[Sample] | None = None) -> Validation:
+    """:func:`validate` (of the run's validation subset, or of ``data``/``samples``) on the bare model in the
+    layout EasyOCR's Reader uses (contiguous float32 weights), then back to training mode and channels_last."""
     model, config = run.model, run.config
     model.to(memory_format=torch.contiguous_format)
     try:
-        return validate(model, run.valid, run.valid_samples, run.codec, config.imgH, config.batch_size, run.device,
-                        run.criterion)
+        return validate(model, data or run.valid, run.valid_samples if samples is None else samples, run.codec,
+                        config.imgH, config.batch_size, run.device, run.criterion)
     finally:
         model.to(memory_format=torch.channels_last)
         model.train()
@@ -760,7 +811,11 @@ def collate_for_step(run: _Run, prepared: PreparedBatch, stop: StopOnSignal) -> 
 
 def _train_step(run: _Run, step: int, images: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor) -> float:
     """One optimizer step (forward under autocast, CTC or attention loss in float32, backward, gradient
-    clipping).  Returns the batch loss averaged over ranks."""
+    clipping).  Returns the batch loss averaged over ranks.
+
+    Raises:
+        EasyOcrKoError: the loss is NaN or infinite (on any rank); raised before the weights change.
+    """
     config = run.config
     attn = isinstance(run.codec, AttnCodec)
     with torch.autocast(device_type=run.device.type, dtype=run.amp_dtype, enabled=run.use_amp):
@@ -773,13 +828,19 @@ def _train_step(run: _Run, step: int, images: torch.Tensor, targets: torch.Tenso
     if config.schedule != "constant" or config.warmup_steps:
         for group in run.optimizer.param_groups:
             group["lr"] = config.lr_at(step)
+    mean_loss = all_mean(run.dist, loss.detach())  # every rank sees the same value and stops together
+    if not math.isfinite(mean_loss):
+        raise EasyOcrKoError(
+            f"training loss became {mean_loss} at step {step + 1} (lr {run.optimizer.param_groups[0]['lr']:g}); "
+            f"stopped before the weights were changed (last.pth and best_*.pth hold the last validation's); "
+            f"try a lower --lr, --warmup-steps, --no-amp, or look for broken images or labels in --data")
     run.optimizer.zero_grad(set_to_none=True)
     run.scaler.scale(loss).backward()
     run.scaler.unscale_(run.optimizer)
     torch.nn.utils.clip_grad_norm_(run.params, config.grad_clip, foreach=True)
     run.scaler.step(run.optimizer)
     run.scaler.update()
-    return all_mean(run.dist, loss)
+    return mean_loss
 
 
 def _train_loop(run: _Run, stop: StopOnSignal, progress: bool) -> tuple[int, Validation | None, int, float]:
@@ -841,22 +902,24 @@ def _validate_and_save(run: _Run, step: int, interval: _Interval) -> Validation 
     metrics record; the other ranks wait.  Returns the validation (``None`` on other ranks)."""
     seconds = time.perf_counter() - interval.start
     val = None
+    real = None
     if run.dist.is_main:
-        val = _validate(run)
+        val, real = _validate(run), _validate_real(run)
         record = {"step": step, "train_loss": interval.loss_sum / max(interval.loss_n, 1), "valid_loss": val.loss,
                   "accuracy": val.accuracy, "norm_ED": val.norm_ED, "CER": val.CER,
                   "elapsed_s": round(run.elapsed(), 1), "lr": run.optimizer.param_groups[0]["lr"],
-                  "samples_per_s": round(interval.seen / max(seconds, 1e-9), 2)}
+                  "samples_per_s": round(interval.seen / max(seconds, 1e-9), 2), **_real_record(real)}
+        chosen = real if real is not None and run.config.select_on == "real" else val
         for metric, name in (("accuracy", "best_accuracy.pth"), ("norm_ED", "best_norm_ED.pth")):
-            if getattr(val, metric) > run.best[metric]:
-                run.best[metric] = getattr(val, metric)
+            if getattr(chosen, metric) > run.best[metric]:
+                run.best[metric] = getattr(chosen, metric)
                 save_atomic(_model_checkpoint(run, step, record), run.run_dir / name)
     _save_last(run, step, record if run.dist.is_main else None, None)
     if run.dist.is_main:
         assert val is not None  # validated above on rank 0
         record.update(best_accuracy=run.best["accuracy"], best_norm_ED=run.best["norm_ED"])
         run.log.block(step, run.config.num_iter, record["train_loss"], val, run.best["accuracy"],
-                      run.best["norm_ED"], record["elapsed_s"], run.config.show_examples)
+                      run.best["norm_ED"], record["elapsed_s"], run.config.show_examples, real)
         run.log.metrics(record)
         if run.logger is not None:
             run.logger.log(record)

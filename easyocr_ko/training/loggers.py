@@ -8,7 +8,8 @@ same numbers at the same steps; nothing is sent anywhere (TensorBoard's event fi
 
 - ``none`` (default): nothing beyond metrics.jsonl.
 - ``tensorboard``: event files in ``RUN/tensorboard/`` (view with ``tensorboard --logdir RUN/tensorboard``).  Needs
-  the optional ``tensorboard`` package: ``pip install 'easyocr-ko[tensorboard]'``.
+  the optional ``tensorboard`` package: ``pip install tensorboard`` (from a checkout:
+  ``pip install -e '.[tensorboard]'``).
 
 Tags (:data:`TAGS`; record key -> TensorBoard tag, grouped into TensorBoard's ``train`` and ``valid`` sections)::
 
@@ -64,7 +65,8 @@ TAGS = {
 }
 """metrics.jsonl key -> TensorBoard tag; other keys become ``other/<key>``."""
 
-MISSING_TENSORBOARD = "--logger tensorboard needs the tensorboard package: pip install 'easyocr-ko[tensorboard]'"
+MISSING_TENSORBOARD = ("--logger tensorboard needs the tensorboard package: pip install tensorboard "
+                       "(from a checkout: pip install -e '.[tensorboard]')")
 
 
 def scalars(record: dict[str, Any]) -> dict[str, float]:
@@ -140,7 +142,7 @@ def open_logger(name: str, run_dir: Path, purge_step: int | None = None) -> Tens
 
     Raises:
         EasyOcrKoError: an unknown name (the message lists :data:`LOGGERS`), or ``"tensorboard"`` without the
-            tensorboard package (one line naming ``pip install 'easyocr-ko[tensorboard]'``).
+            tensorboard package (one line naming ``pip install tensorboard``).
     """
     if name == "none":
         return None

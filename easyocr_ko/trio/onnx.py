@@ -64,7 +64,7 @@ from easyocr_ko.resources import fonts_dir
 
 __all__ = ["ONNX_OPSET", "INPUT_NAME", "OUTPUT_NAME", "DEFAULT_ATOL", "CHECK_FONT", "Recognizer", "OnnxCheck",
            "load_recognizer", "onnx_model_bytes", "check_onnx", "render_check_crops", "load_check_crops",
-           "export_model_onnx", "export_checkpoint_onnx"]
+           "export_model_onnx", "export_checkpoint_onnx", "export_onnx"]
 
 ONNX_OPSET = 17
 """ONNX opset of the exported graph (>= 16 for TPS's ``GridSample``)."""
@@ -155,7 +155,8 @@ def _require(module: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise EasyOcrKoError(f"the {module} package is not installed: pip install 'easyocr-ko[onnx]'") from None
+        raise EasyOcrKoError(f"the {module} package is not installed: pip install onnx onnxruntime "
+                             "(from a checkout: pip install -e '.[onnx]')") from None
 
 
 def _refuse_attn(network_params: Mapping, source: str) -> dict[str, str]:
@@ -469,3 +470,30 @@ def export_checkpoint_onnx(checkpoint: Path | str, path: Path | str, crops: Sequ
     _check_target(path, overwrite, atol)  # before the (slow) load
     recognizer = load_recognizer(checkpoint)
     return recognizer, export_model_onnx(recognizer, path, crops, atol, overwrite)
+
+
+def export_onnx(source: Path | str, path: Path | str, checkpoint: str = "best_accuracy",
+                check_data: Sequence[Path | str] = (), overwrite: bool = False) -> tuple[Recognizer, OnnxCheck]:
+    """``easyocr-ko export SOURCE --onnx PATH [--check-data ...]``: the recognizer as one ONNX file, checked
+    against PyTorch with onnxruntime before it is renamed into place.
+
+    Args:
+        source: a finetune run folder (its ``<checkpoint>.pth``), a checkpoint ``.pth`` or EasyOCR gen2 weights.
+        path: the ``.onnx`` file to write.
+        checkpoint: ``best_accuracy``, ``best_norm_ED`` or ``last`` (run folders only).
+        check_data: image files or datasets to take the check's crops from (:func:`load_check_crops`); empty:
+            three lines rendered with a shipped font.
+        overwrite: replace an existing ``path``.
+
+    Returns:
+        The loaded :class:`Recognizer` and the :class:`OnnxCheck` figures.
+
+    Raises:
+        FileNotFoundError: no such run, checkpoint or check data.
+        EasyOcrKoError / OSError: an Attn model, onnx/onnxruntime missing, the check fails, or ``path`` exists
+            without ``overwrite``; nothing is written then.
+    """
+    from easyocr_ko.trio.export import resolve_checkpoint
+
+    crops = load_check_crops(check_data) if check_data else None
+    return export_checkpoint_onnx(resolve_checkpoint(Path(source), checkpoint), path, crops, overwrite=overwrite)

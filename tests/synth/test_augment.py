@@ -196,7 +196,7 @@ def test_ruled_lines_pass_behind_the_text(word):
 # ---------------------------------------------------------------- config and composer
 
 def test_parse_presets_and_overrides():
-    assert A.PRESET_NAMES == ("none", "light", "handwriting", "full")
+    assert A.PRESET_NAMES == ("none", "light", "handwriting", "full", "realpen")
     assert A.AugmentConfig.parse("handwriting") == A.AugmentConfig.preset("handwriting")
     assert A.AugmentConfig.parse(None) == A.AugmentConfig() == A.AugmentConfig.parse("")
     c = A.AugmentConfig.parse(" Full , elastic_p = 0.9, jpeg_quality=60")
@@ -254,7 +254,7 @@ def test_apply_presets_contract_and_determinism(word, preset):
 
 def test_every_stage_alone_changes_the_image(word):
     stages = [f.name for f in A.AugmentConfig.__dataclass_fields__.values() if f.name.endswith("_p")]
-    assert len(stages) == 11
+    assert len(stages) == 15  # 11 classic stages + jamo, pen, crop, form (realpen)
     for stage in stages:
         out = A.apply(word, rng(3), A.AugmentConfig(**{stage: 1.0}))
         assert out.shape[1] != word.shape[1] or not np.array_equal(out, word), stage

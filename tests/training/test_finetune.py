@@ -303,3 +303,65 @@ def test_cosine_schedule_with_warmup_follows_lr_at_and_resumes_exactly(data, ini
 def test_bad_schedule_is_one_line():
     with pytest.raises(EasyOcrKoError, match="schedule must be constant or cosine"):
         FinetuneConfig(data=("d",), schedule="linear")
+
+
+def _real_folder(root: Path, words: list[str]) -> Path:
+    """A DTRB folder (gt.txt + images) standing in for real handwriting: other pixels than the training data."""
+    (root / "images").mkdir(parents=True)
+    lines = []
+    for k, word in enumerate(words):
+        (root / "images" / f"{k}.png").write_bytes(render_png(word, 32, offset=3))
+        lines.append(f"images/{k}.png\t{word}")
+    (root / "gt.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def test_real_validation_is_logged_and_can_choose_the_checkpoint(data, init, tmp_path):
+    real = _real_folder(tmp_path / "real", WORDS[:5])
+    out = tmp_path / "run"
+    finetune(_config(data, init, out, real_valid_data=(real,), select_on="real"), log_stream=None)
+    records = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in records] == [0, 5, 10]
+    for r in records:  # every validation reads all 5 real images beside the font validation
+        assert r["real_n"] == 5 and 0 <= r["real_accuracy"] <= 1 and r["real_CER"] >= 0
+    assert records[-1]["best_accuracy"] == max(r["real_accuracy"] for r in records[1:])
+    log = (out / "log_train.txt").read_text(encoding="utf-8")
+    assert log.count("Real_accuracy") == 3 and "(5 real images" in log and "on the real data" in log
+    assert "real valid: 5 samples" in log
+    best = load_checkpoint_file(out / "best_accuracy.pth")
+    chosen = max(records[1:], key=lambda r: (r["real_accuracy"], -r["step"]))
+    assert best["step"] == chosen["step"]
+
+
+def test_real_validation_data_is_never_trained_on(data, init, tmp_path):
+    with pytest.raises(EasyOcrKoError, match="never be trained on"):
+        _config(data, init, tmp_path / "run", real_valid_data=(data,))
+    with pytest.raises(EasyOcrKoError, match="select_on real needs"):
+        _config(data, init, tmp_path / "run", select_on="real")
+
+
+def test_nan_loss_stops_with_one_line_before_the_weights_change(data, init, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import easyocr_ko.training.finetune as F
+    from easyocr_ko.cli import main
+
+    real_loss, calls = F.ctc_loss, []
+
+    def nan_at_third_step(*args, **kwargs):
+        calls.append(1)
+        loss = real_loss(*args, **kwargs)
+        return loss * float("nan") if len(calls) == 3 else loss
+
+    monkeypatch.setattr(F, "ctc_loss", nan_at_third_step)
+    run = tmp_path / "run"
+    config = tmp_path / "opts.yaml"
+    config.write_text("imgH: 32\noptim: adam\nlr: 0.003\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["finetune", "--data", str(data), "--output", str(run), "--pretrained",
+                                       str(init), "--num-iter", "6", "--val-interval", "2", "--batch-size", "8",
+                                       "--num-threads", "1", "--config", str(config), "-q"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("easyocr-ko: error: training loss became nan at step 3")
+    assert result.stderr.count("\n") == 1 and "--lr" in result.stderr
+    saved = load_checkpoint_file(run / "last.pth")  # from the validation at step 2: untouched by the NaN
+    assert saved["step"] == 2 and all(torch.isfinite(v).all() for v in saved["model"].values() if v.is_floating_point())

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.recognizer.pretrained import md5_file
 from easyocr_ko.resources import offline_model_dir
 from easyocr_ko.trio import reader as trio_reader
 from easyocr_ko.trio.export import export_checkpoint
@@ -16,6 +17,7 @@ from easyocr_ko.trio.reader import (
     ReaderSession,
     TrioLocation,
     check_craft,
+    craft_md5,
     default_location,
     find_craft,
     read_image,
@@ -80,9 +82,11 @@ def test_find_craft_prefers_the_given_folder_and_says_where_to_put_it(easyocr_ho
     assert find_craft() == easyocr_home / "model" / CRAFT_FILE
 
 
-def test_check_craft_accepts_only_plain_weights(tmp_path):
+def test_check_craft_accepts_only_plain_weights(tmp_path, monkeypatch):
     good = tmp_path / "good.pth"
     torch.save({"basenet.slice1.0.weight": torch.zeros(2)}, good)
+    monkeypatch.setattr(trio_reader, "craft_md5", lambda: "any")
+    monkeypatch.setattr(trio_reader, "md5_file", lambda path: "any")  # the weights check alone, on small files
     assert check_craft(str(good)) == good
     with pytest.raises(FileNotFoundError):
         check_craft(tmp_path / "absent.pth")
@@ -92,6 +96,42 @@ def test_check_craft_accepts_only_plain_weights(tmp_path):
     (tmp_path / "junk.pth").write_bytes(b"not a torch file")
     with pytest.raises(EasyOcrKoError, match="weights_only=True"):
         check_craft(tmp_path / "junk.pth")
+
+
+def test_craft_md5_is_easyocrs_and_a_mismatch_is_one_line(tmp_path):
+    from easyocr.config import detection_models
+
+    assert craft_md5() == detection_models["craft"]["md5sum"]
+    fake = tmp_path / CRAFT_FILE
+    torch.save({"basenet.slice1.0.weight": torch.zeros(2)}, fake)  # plain weights, but not EasyOCR's CRAFT
+    with pytest.raises(EasyOcrKoError) as info:
+        check_craft(fake)
+    message = str(info.value)
+    assert "\n" not in message and f"{fake} has md5 " in message and craft_md5() in message
+
+
+@needs_offline_craft
+def test_the_offline_packages_craft_has_easyocrs_md5():
+    craft = offline_model_dir() / CRAFT_FILE
+    assert md5_file(craft) == craft_md5()
+    assert check_craft(craft) == craft
+
+
+def test_install_model_refuses_a_craft_with_the_wrong_md5(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from easyocr_ko.cli import main
+
+    fake = tmp_path / "offline" / CRAFT_FILE
+    fake.parent.mkdir()
+    torch.save({"basenet.slice1.0.weight": torch.zeros(2)}, fake)
+    monkeypatch.setattr(trio_reader, "offline_model_dir", lambda: fake.parent)
+    monkeypatch.setenv("EASYOCR_MODULE_PATH", str(tmp_path / "easyocr_home"))
+    result = CliRunner().invoke(main, ["install-model", "--model-dir", str(tmp_path / "m"),
+                                       "--network-dir", str(tmp_path / "n")])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and f"{fake} has md5 " in result.stderr
+    assert not (tmp_path / "m" / CRAFT_FILE).exists()
 
 
 # ---------------------------------------------------------------- the Reader session

@@ -121,13 +121,14 @@ def _summary(config: ImportConfig, root: Path, collected: Collected, splits: dic
 
 
 @names_os_errors(lambda config, *args, **kwargs: config.output)
-def run_import(config: ImportConfig, overwrite: bool = False, progress: bool = True) -> dict:
+def run_import(config: ImportConfig, overwrite: bool = False, progress: bool = False) -> dict:
     """Run ``easyocr-ko import``: read the annotations, split by source image, crop, write both formats.
 
     Args:
         config: resolved options.
         overwrite: replace an earlier import output in ``config.output``; never other files.
-        progress: show a tqdm bar on stderr.
+        progress: show a tqdm bar on stderr (off by default, as every library verb; the CLI shows it unless
+            ``-q``).
 
     Returns:
         The summary written to ``summary.json``: ``splits`` (per split ``crops`` and ``source_images``),
