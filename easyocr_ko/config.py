@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import math
 import os
+import reprlib
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
 from easyocr_ko.errors import EasyOcrKoError
 
 __all__ = [
-    "to_dict", "build_config", "save_config", "AugmentOptions", "AUGMENT_PRESET_NAMES", "GenConfig",
-    "FinetuneConfig",
+    "to_dict", "build_config", "save_config", "check_types", "shown", "AugmentOptions", "AUGMENT_PRESET_NAMES",
+    "GenConfig", "FinetuneConfig",
 ]
 
 
@@ -43,15 +45,137 @@ def to_dict(config: Any) -> dict:
             if not (f.metadata.get("omit_if_none") and getattr(config, f.name) is None)}
 
 
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxtuple, _SHOWN.maxdict = 2, 4, 4, 4
+_SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlong = 60, 60, 40
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` cut short (at most a few items per level, two levels, 60 characters per string), for
+    one-line messages about values read from files: a YAML alias bomb ("billion laughs") is shown in a line,
+    never expanded.
+
+    >>> shown([[1, 2, 3, 4, 5, 6]] * 9)
+    '[[1, 2, 3, 4, ...], [1, 2, 3, 4, ...], [1, 2, 3, 4, ...], [1, 2, 3, 4, ...], ...]'
+    """
+    return _SHOWN.repr(value)
+
+
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    """The resolved annotations of a config dataclass's fields (``from __future__ import annotations`` keeps
+    them as strings), cached per class."""
+    if cls not in _FIELD_TYPES:
+        hints = get_type_hints(cls)
+        _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in fields(cls)}
+    return _FIELD_TYPES[cls]
+
+
+def _is_union(hint: Any) -> bool:
+    return get_origin(hint) in (Union, types.UnionType)
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    """Whether ``value`` is of the annotation ``hint``: ``int`` (not a bool), ``float`` (an int or float, finite),
+    ``str``, ``bool``, ``Path`` (a str or path-like), ``None``, ``Any``, another class (an instance of it), a union
+    of these, ``tuple[X, ...]`` (a tuple or list of X), or ``Mapping[...]`` (any mapping; its content is checked
+    where it is parsed)."""
+    if _is_union(hint):
+        return any(_matches(value, arg) for arg in get_args(hint))
+    origin = get_origin(hint) or hint
+    if hint is Any:
+        return True
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        try:
+            return math.isfinite(value)
+        except OverflowError:  # an int too large for a float
+            return False
+    if hint is str:
+        return isinstance(value, str)
+    if hint is Path:
+        return isinstance(value, (str, os.PathLike))
+    if origin is tuple:
+        args = get_args(hint)
+        if not isinstance(value, (tuple, list)):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_matches(item, args[0]) for item in value)
+        return len(value) == len(args) and all(_matches(item, arg) for item, arg in zip(value, args))
+    if origin in (Mapping, dict):
+        return isinstance(value, Mapping)
+    if isinstance(hint, type):  # a class of its own (AugmentOptions)
+        return isinstance(value, hint)
+    raise TypeError(f"config annotation {hint!r} is not supported by check_types")
+
+
+_NAMES = {int: "an integer", float: "a finite number", str: "a string", bool: "true or false", Path: "a path",
+          type(None): "null"}
+_ITEM_NAMES = {int: "integers", float: "numbers", str: "strings", bool: "true/false values", Path: "paths"}
+
+
+def _expected(hint: Any) -> str:
+    """What ``hint`` asks for, in words: ``an integer``, ``a list of paths``, ``a string or null``."""
+    if _is_union(hint):
+        words = [_expected(arg) for arg in get_args(hint)]
+        return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+    if get_origin(hint) is tuple:
+        args = get_args(hint)
+        item = args[0] if len(args) == 2 and args[1] is Ellipsis else (args[0] if args else Any)
+        count = "" if len(args) == 2 and args[1] is Ellipsis else f"{len(args)} "
+        return f"a list of {count}{_ITEM_NAMES.get(item, 'values')}"
+    if (get_origin(hint) or hint) in (Mapping, dict):
+        return "a mapping"
+    if isinstance(hint, type) and hint not in _NAMES:
+        return f"{'an' if hint.__name__[0] in 'AEIOU' else 'a'} {hint.__name__}"
+    return _NAMES.get(hint, str(hint))
+
+
+def check_types(config: Any) -> None:
+    """Check every field of a config dataclass against its annotation (see :func:`_matches`); what the config
+    dataclasses call first in ``__post_init__``, so a value of the wrong type from a ``--config`` file, a saved
+    ``config.yaml`` or the Python API is one line before any other check uses it.
+
+    Args:
+        config: an instance of a config dataclass (:class:`GenConfig`, :class:`FinetuneConfig`,
+            :class:`easyocr_ko.datasets.importers.ImportConfig`).
+
+    Raises:
+        EasyOcrKoError: the first field whose value does not match, e.g. ``seed must be an integer, got 'abc'``
+            (the value shown cut short: :func:`shown`).
+
+    >>> check_types(FinetuneConfig(data=("d",)))
+    >>> FinetuneConfig(data=("d",), num_iter=1.5)
+    Traceback (most recent call last):
+    ...
+    easyocr_ko.errors.EasyOcrKoError: num_iter must be an integer, got 1.5
+    """
+    for name, hint in _field_types(type(config)).items():
+        value = getattr(config, name)
+        if not _matches(value, hint):
+            raise EasyOcrKoError(f"{name} must be {_expected(hint)}, got {shown(value)}")
+
+
 def _coerce(cls: type, name: str, value: Any) -> Any:
     """YAML/CLI value -> the field's type: lists become tuples, strings become Paths where the field holds
-    paths (annotation mentions ``Path`` or metadata ``paths=True``)."""
+    paths (annotation mentions ``Path`` or metadata ``paths=True``), and one path where a list of paths goes
+    becomes a list of one.  Anything else is left as it is, for :func:`check_types` to judge."""
     spec = {f.name: f for f in fields(cls)}[name]
-    holds_paths = "Path" in str(spec.type) or spec.metadata.get("paths", False)
+    hint = _field_types(cls)[name]
+    holds_paths = "Path" in str(hint) or spec.metadata.get("paths", False)
     if isinstance(value, (list, tuple)):
-        return tuple(Path(v) if holds_paths else v for v in value)
+        return tuple(Path(v) if holds_paths and isinstance(v, str) else v for v in value)
     if holds_paths and isinstance(value, str):
-        return Path(value)
+        return (Path(value),) if get_origin(hint) is tuple else Path(value)
     return value
 
 
@@ -65,11 +189,13 @@ def build_config(cls: type, yaml_file: Path | None, options: Mapping[str, Any]) 
             such as a verb's own flags, are ignored).
 
     Returns:
-        An instance of ``cls``; YAML lists become tuples and path options :class:`~pathlib.Path`.
+        An instance of ``cls``; YAML lists become tuples and path options :class:`~pathlib.Path` (one path
+        where a list of paths goes becomes a list of one).
 
     Raises:
         EasyOcrKoError: the YAML file is unreadable, not a mapping, or has keys ``cls`` does not know; a required
-            option is missing; or ``cls``'s own checks reject a value (e.g. a bad ``augment`` spec).
+            option is missing; a value is not of its field's type (:func:`check_types`, which ``cls`` runs
+            first); or ``cls``'s own checks reject a value (e.g. a bad ``augment`` spec).
     """
     values: dict[str, Any] = {}
     known = {f.name for f in fields(cls)}
@@ -80,7 +206,7 @@ def build_config(cls: type, yaml_file: Path | None, options: Mapping[str, Any]) 
             raise EasyOcrKoError(f"cannot read config {yaml_file}: {str(err).splitlines()[0]}") from err
         if not isinstance(loaded, dict):
             raise EasyOcrKoError(f"config {yaml_file} must be a mapping of option: value")
-        unknown = sorted(set(loaded) - known)
+        unknown = sorted(shown(k) if not isinstance(k, str) else k for k in set(loaded) - known)
         if unknown:
             raise EasyOcrKoError(f"config {yaml_file}: unknown keys {', '.join(unknown)}")
         values.update(loaded)
@@ -190,7 +316,7 @@ class AugmentOptions:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise EasyOcrKoError(f"augment option {f.name} must be a number, got {value!r}")
+                raise EasyOcrKoError(f"augment option {f.name} must be a number, got {shown(value)}")
             lo, hi = (0, 1) if f.name.endswith("_p") else _AUGMENT_LIMITS[f.name]
             if not lo <= value <= hi:
                 raise EasyOcrKoError(f"augment option {f.name} must be in [{lo}, {hi}], got {value}")
@@ -244,7 +370,7 @@ class AugmentOptions:
         values: dict[str, Any] = {}
         for key, value in overrides.items():
             if key not in known:
-                raise EasyOcrKoError(f"unknown augment option {key!r}; known: {', '.join(known)}")
+                raise EasyOcrKoError(f"unknown augment option {shown(key)}; known: {', '.join(known)}")
             values[key] = _augment_number(key, value, integer=key == "jpeg_quality")
         return replace(base, **values)
 
@@ -276,7 +402,10 @@ def _split_augment_spec(spec: Any) -> tuple[str, dict[str, Any]]:
         return name, overrides
     if isinstance(spec, Mapping):
         overrides = dict(spec)
-        return str(overrides.pop("preset", "none")), overrides
+        preset = overrides.pop("preset", "none")
+        if not isinstance(preset, str):
+            raise EasyOcrKoError(f"augment preset must be a name, got {shown(preset)}")
+        return preset, overrides
     raise EasyOcrKoError(f"augment must be a preset name or a mapping, got {type(spec).__name__}")
 
 
@@ -287,14 +416,14 @@ def _augment_number(key: str, value: Any, integer: bool) -> float | int:
         EasyOcrKoError: a bool, a value ``float()`` cannot read, or (``integer``) a fractional value.
     """
     if isinstance(value, bool):
-        raise EasyOcrKoError(f"augment option {key} must be a number, got {value!r}")
+        raise EasyOcrKoError(f"augment option {key} must be a number, got {shown(value)}")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise EasyOcrKoError(f"augment option {key} must be a number, got {value!r}") from None
+        raise EasyOcrKoError(f"augment option {key} must be a number, got {shown(value)}") from None
     if integer:
         if not number.is_integer():
-            raise EasyOcrKoError(f"augment option {key} must be an integer, got {value!r}")
+            raise EasyOcrKoError(f"augment option {key} must be an integer, got {shown(value)}")
         return int(number)
     return number
 
@@ -340,13 +469,17 @@ AUGMENT_PRESET_NAMES = tuple(_AUGMENT_PRESETS)  # ("none", "light", "handwriting
 _Options = TypeVar("_Options", bound=AugmentOptions)
 
 
+MAX_GEN_COUNT = 999_999_999
+"""The largest ``GenConfig.count``: image files and DTRB's LMDB keys number samples with 9 digits."""
+
+
 @dataclass(frozen=True)
 class GenConfig:
     """Options of ``easyocr-ko gen``; the rendering options mirror trdg's CLI flags (in brackets).
 
     Attributes:
         output: dataset folder to create.
-        count: images in all splits together [-c].
+        count: images in all splits together [-c], at most :data:`MAX_GEN_COUNT`.
         val_fraction: share of ``count`` for the validation split, in [0, 1).
         val_count: validation images (overrides ``val_fraction``).
         split_by: ``word`` keeps train and validation vocabularies disjoint; ``sample`` shares them.
@@ -385,8 +518,8 @@ class GenConfig:
             bad spec fails before gen writes anything.
 
     Raises:
-        EasyOcrKoError: (on construction) an option out of range or inconsistent with another, or a bad
-            ``augment`` spec; the one-line message names the option.
+        EasyOcrKoError: (on construction) an option of the wrong type (:func:`check_types`), out of range or
+            inconsistent with another, or a bad ``augment`` spec; the one-line message names the option.
     """
 
     output: Path
@@ -394,12 +527,12 @@ class GenConfig:
     val_fraction: float = 0.1
     val_count: int | None = None
     split_by: str = "word"
-    dicts: tuple = field(default=(), metadata={"paths": True})
-    corpora: tuple = field(default=(), metadata={"paths": True})
-    fonts: tuple = field(default=(), metadata={"paths": True})
+    dicts: tuple[Path, ...] = field(default=(), metadata={"paths": True})
+    corpora: tuple[Path, ...] = field(default=(), metadata={"paths": True})
+    fonts: tuple[Path, ...] = field(default=(), metadata={"paths": True})
     fonts_root: Path | None = field(default=None, metadata={"omit_if_none": True})
-    val_fonts: tuple = ()
-    exclude_fonts: tuple = ()
+    val_fonts: tuple[str, ...] = ()
+    exclude_fonts: tuple[str, ...] = ()
     height: int = 64
     skew_angle: int = 2
     random_skew: bool = True
@@ -409,7 +542,7 @@ class GenConfig:
     image_dir: Path | None = None
     distorsion: int = 0
     distorsion_orientation: int = 0
-    margins: tuple = (5, 5, 5, 5)
+    margins: tuple[int, ...] = (5, 5, 5, 5)
     space_width: float = 1.0
     character_spacing: int = 0
     text_color: str = "#000000,#404040"
@@ -422,11 +555,13 @@ class GenConfig:
     sheet_samples: int = 48
     text_mix: str | None = None
     jitter_fraction: float = 0.0
-    augment: str = "none"
+    augment: str | Mapping[str, Any] | AugmentOptions | None = "none"
 
     def __post_init__(self) -> None:
+        check_types(self)
         checks = [
             (self.count >= 1, "count must be >= 1"),
+            (self.count <= MAX_GEN_COUNT, f"count must be <= {MAX_GEN_COUNT:,} (image numbers have 9 digits)"),
             (0.0 <= self.jitter_fraction <= 1.0, "jitter_fraction must be in [0, 1]"),
             (0 <= self.val_fraction < 1, "val_fraction must be in [0, 1)"),
             (self.val_count is None or 0 <= self.val_count < self.count, "val_count must be in [0, count)"),
@@ -521,16 +656,17 @@ class FinetuneConfig:
             ``RUN/tensorboard``; needs the ``tensorboard`` extra).
 
     Raises:
-        EasyOcrKoError: (on construction) no ``data``, an option out of range or inconsistent with another, or
+        EasyOcrKoError: (on construction) no ``data``, an option of the wrong type (:func:`check_types`; floats
+            must be finite: an infinite or NaN ``lr`` is refused), out of range or inconsistent with another, or
             a bad ``augment`` spec; the one-line message names the option.
     """
 
-    data: tuple = field(default=(), metadata={"paths": True})
+    data: tuple[Path, ...] = field(default=(), metadata={"paths": True})
     output: Path = Path("runs/finetune")
-    valid_data: tuple = field(default=(), metadata={"paths": True})
-    real_valid_data: tuple = field(default=(), metadata={"paths": True})
+    valid_data: tuple[Path, ...] = field(default=(), metadata={"paths": True})
+    real_valid_data: tuple[Path, ...] = field(default=(), metadata={"paths": True})
     select_on: str = "valid"
-    batch_ratio: tuple = ()
+    batch_ratio: tuple[float, ...] = ()
     pretrained: str = "korean_g2"
     download: bool = False
     Transformation: str | None = None
@@ -558,7 +694,7 @@ class FinetuneConfig:
     warmup_steps: int = 0
     freeze_feature_extraction: bool = False
     freeze_sequence_modeling: bool = False
-    augment: str = "none"
+    augment: str | Mapping[str, Any] | AugmentOptions | None = "none"
     imgH: int = 64
     max_width: int = 1600
     batch_max_length: int = 50
@@ -572,6 +708,7 @@ class FinetuneConfig:
     logger: str = "none"
 
     def __post_init__(self) -> None:
+        check_types(self)
         checks = [
             (self.Transformation in (None, "None", "TPS"), "Transformation must be None or TPS"),
             (self.FeatureExtraction in (None, "VGG", "RCNN", "ResNet"), "FeatureExtraction must be VGG, RCNN or "

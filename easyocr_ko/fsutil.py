@@ -14,11 +14,15 @@ would (0666/0777 minus the umask).
 
 A failed ``write()`` (full disk, I/O error) raises an ``OSError`` without a file name; :func:`named_os_errors`
 and the writers here give it the path being written, so the CLI can say in one line what failed and where.
+:func:`ensure_dir` creates a folder and says ``PATH is not a folder`` (:class:`NotAFolderError`) where ``mkdir``
+would say ``PATH: File exists``; the writers here create their folders with it.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
+import hashlib
 import os
 import shutil
 import tempfile
@@ -27,14 +31,19 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "NotAFolderError",
     "atomic_dir",
     "atomic_path",
+    "check_folder_path",
     "describe_os_error",
+    "ensure_dir",
+    "file_sha256",
     "make_temp_dir",
     "named_os_errors",
     "names_os_errors",
     "replace_dir",
     "replace_files_atomic",
+    "swap_leftovers",
     "temp_dir",
     "with_path",
     "write_bytes_atomic",
@@ -118,13 +127,77 @@ def names_os_errors(path_of: Callable[..., Path | str]) -> Callable:
     return decorate
 
 
+class NotAFolderError(NotADirectoryError):
+    """A path that must be a folder (or lead to one) is a file, or a link to something that is not a folder
+    (raised by :func:`ensure_dir`; :func:`describe_os_error` says ``PATH is not a folder``)."""
+
+
+def ensure_dir(path: Path | str) -> Path:
+    """Create the folder ``path`` and its missing parents (``mkdir -p``); an existing folder is fine.
+
+    Returns:
+        ``path`` as a :class:`~pathlib.Path`.
+
+    Raises:
+        NotAFolderError: ``path`` or one of its parents exists but is not a folder (a file, a link to a file or
+            to nowhere); it names that path, and :func:`describe_os_error` gives ``PATH is not a folder`` (where
+            ``mkdir`` would say ``PATH: File exists`` or name the path below it with ``Not a directory``).
+        OSError: naming ``path`` when the folder cannot be created (permissions, a full disk).
+    """
+    path = check_folder_path(path)
+    with named_os_errors(path):
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def check_folder_path(path: Path | str) -> Path:
+    """Check, creating nothing, that ``path`` is a folder or can become one: neither it nor the nearest of its
+    parents that exists is something other than a folder.
+
+    Returns:
+        ``path`` as a :class:`~pathlib.Path`.
+
+    Raises:
+        NotAFolderError: naming ``path`` or the parent that is a file (or a link to a file or to nowhere).
+    """
+    path = Path(path)
+    for folder in (path, *path.parents):
+        if folder.is_dir():
+            break
+        if folder.exists() or folder.is_symlink():
+            raise NotAFolderError(errno.ENOTDIR, "is not a folder", str(folder))
+    return path
+
+
+def file_sha256(path: Path | str) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB blocks: 64 lowercase hex digits.
+
+    Raises:
+        OSError: the file cannot be read (naming it).
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def describe_os_error(err: OSError) -> str:
-    """One line for an ``OSError``: ``PATH: cause`` (``PATH -> PATH2: cause`` for renames), else its text."""
+    """One line for an ``OSError``: ``PATH: cause`` (``PATH -> PATH2: cause`` for renames), ``PATH is not a
+    folder`` for a :class:`NotAFolderError`, else its text.  A path given as bytes (as TensorBoard's file layer
+    gives it) is shown decoded."""
+    if isinstance(err, NotAFolderError) and err.filename is not None:
+        return f"{_shown(err.filename)} is not a folder"
     if err.filename is not None and err.strerror:
-        where = str(err.filename) + (f" -> {err.filename2}" if err.filename2 is not None else "")
+        where = _shown(err.filename) + (f" -> {_shown(err.filename2)}" if err.filename2 is not None else "")
         return f"{where}: {err.strerror}"
     text = str(err)
     return text.splitlines()[0] if text else type(err).__name__
+
+
+def _shown(filename: object) -> str:
+    """A file name for a message: ``bytes`` decoded as the file system encodes names, anything else ``str``."""
+    return os.fsdecode(filename) if isinstance(filename, bytes) else str(filename)
 
 
 def _temp_sibling(path: Path, suffix: str = "") -> Path:
@@ -166,8 +239,8 @@ def atomic_path(path: Path | str, suffix: str = "") -> Iterator[Path]:
     """
     path = Path(path)
     tmp = _temp_sibling(path, suffix)
+    ensure_dir(path.parent)
     with named_os_errors(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp.unlink(missing_ok=True)  # a killed run's leftover, or a link: never written through
     try:
         with named_os_errors(path):
@@ -213,9 +286,28 @@ def _stage(path: Path, write: Callable[[Path], object]) -> Path:
     return tmp
 
 
+def _backup_path(target: Path) -> Path:
+    """The hidden sibling ``.NAME.old`` that :func:`replace_files_atomic` keeps ``target``'s old content in."""
+    return target.with_name(f".{target.name}.old")
+
+
+def swap_leftovers(targets: Iterable[Path | str]) -> list[Path]:
+    """The copies of old content that an interrupted :func:`replace_files_atomic` of ``targets`` left: the
+    hidden ``.NAME.old`` beside each target that has one.  They exist only while the unit's renames run, so
+    one found later means the process was killed (SIGKILL, power loss) between the renames, and the targets
+    may hold a mix of old and new content; the next :func:`replace_files_atomic` of the same targets removes
+    them.
+
+    Returns:
+        The leftovers found, in the order of ``targets``.
+    """
+    found = [_backup_path(Path(t)) for t in targets]
+    return [p for p in found if p.exists() or p.is_symlink()]
+
+
 def _keep_copy(target: Path) -> Path:
     """A hidden hard link (else a copy) of ``target``, to put back if a later rename of the unit fails."""
-    backup = target.with_name(f".{target.name}.old")
+    backup = _backup_path(target)
     backup.unlink(missing_ok=True)
     try:
         os.link(target, backup)
@@ -228,7 +320,12 @@ def replace_files_atomic(writers: Mapping[Path, Callable[[Path], object]]) -> No
     """Write several files as one unit: every file is staged first (``writer(tmp)`` for each target), and only
     when all are complete are they renamed over the targets (each rename atomic, so a target is never missing);
     if a rename fails, the targets already replaced get their previous content back.  So either all targets
-    have their new content or all keep the old one.
+    have their new content or all keep the old one, unless the process is killed between two renames
+    (SIGKILL, power loss): nothing can undo that, and it leaves the old content of the targets already replaced
+    as hidden ``.NAME.old`` siblings (found by :func:`swap_leftovers`) and the staged new content of the others
+    as ``.NAME.tmp``.  A reader for whom a mixed unit matters must check for it (the exported trio records the
+    SHA-256 of its files: :func:`easyocr_ko.trio.check.check_trio`); the next call with the same targets
+    replaces both kinds of leftover.
 
     Args:
         writers: target file -> ``writer(tmp)`` that writes the target's new content to the path ``tmp``.
@@ -242,8 +339,7 @@ def replace_files_atomic(writers: Mapping[Path, Callable[[Path], object]]) -> No
     try:
         for target, write in writers.items():
             target = Path(target)
-            with named_os_errors(target):
-                target.parent.mkdir(parents=True, exist_ok=True)
+            ensure_dir(target.parent)
             staged[target] = _stage(target, write)
         for target, tmp in staged.items():
             with named_os_errors(target):
@@ -306,8 +402,8 @@ def atomic_dir(path: Path | str) -> Iterator[Path]:
             block itself passes unchanged); the staging folder is deleted.
     """
     path = Path(path)
+    ensure_dir(path.parent)
     with named_os_errors(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         for leftover in path.parent.glob(f".{path.name}.tmp-*"):
             _remove(leftover)
         tmp = make_temp_dir(path.parent, f".{path.name}.tmp-")

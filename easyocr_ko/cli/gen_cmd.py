@@ -2,6 +2,10 @@
 (a DTRB folder to an LMDB: :func:`easyocr_ko.datasets.dtrb.folder_to_lmdb`)."""
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +14,27 @@ import click
 from easyocr_ko.cli.options import EXISTING, PATH
 
 __all__ = ["gen", "lmdb_cmd"]
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """Turn SIGTERM (what ``kill`` and job schedulers send) into ``KeyboardInterrupt`` in the main thread, as
+    Ctrl-C: gen then stops its worker processes, removes its staging folder and ends with the CLI's one line and
+    exit status 130.  Left alone where SIGTERM already has a handler or is ignored, and outside the main thread;
+    the previous handler comes back on exit."""
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _margins(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple | None:
@@ -85,7 +110,8 @@ def gen(config_file: Path | None, overwrite: bool, resume: bool, quiet: bool, **
     for key in ("dicts", "corpora", "fonts", "val_fonts", "exclude_fonts"):
         options[key] = tuple(options[key]) or None
     config = build_config(GenConfig, config_file, options)
-    summary = generate(config, overwrite=overwrite, resume=resume, progress=not quiet)
+    with _sigterm_as_ctrl_c():
+        summary = generate(config, overwrite=overwrite, resume=resume, progress=not quiet)
     for font, reason in summary.get("rejected_fonts", {}).items():
         click.echo(f"easyocr-ko: warning: font {font} left out: {reason}", err=True)
     click.echo(f"dictionary: {summary['dictionary']['entries']} entries; fonts: {len(summary['fonts'])}")

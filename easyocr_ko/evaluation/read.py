@@ -2,7 +2,9 @@
 DTRB Attn models included, which EasyOCR's Reader cannot decode) beside EasyOCR's own CRAFT detector.
 
 The pipeline is ``Reader.readtext``'s on the CPU (EasyOCR 1.7.2 ``easyocr/easyocr.py``), with the recognizer
-swapped: ``Reader.detect`` (CRAFT, Reader's default thresholds) gives the boxes; each box is cut and resized to
+swapped: ``Reader.detect`` (CRAFT, Reader's default thresholds) gives the boxes on the image as the package
+decodes it (:func:`easyocr_ko.trio.reader.read_photo`: CMYK JPEGs, 16-bit PNGs and EXIF rotation as the
+recognizer sees them); each box is cut and resized to
 the model's imgH by ``easyocr.utils.get_image_list``, as ``Reader.recognize`` does; each crop is then read on its
 own (Reader's CPU path reads one box per batch) by :func:`easyocr_ko.recognizer.predict.read_batch`: Reader's
 preprocessing, the contrast-adjusted second pass below confidence 0.1, and greedy CTC or attention decoding.
@@ -22,7 +24,7 @@ from easyocr_ko.evaluation.evaluate import ReadSettings, reader_model
 from easyocr_ko.evaluation.models import ModelSpec, resolve_model
 from easyocr_ko.recognizer.predict import read_batch
 from easyocr_ko.resources import bundled_trio
-from easyocr_ko.trio.reader import ReaderSession, check_craft, default_location, find_craft, read_image
+from easyocr_ko.trio.reader import ReaderSession, check_craft, default_location, find_craft, read_image, read_photo
 
 __all__ = ["ModelReader", "detector_only_reader", "read_images_with_model", "read"]
 
@@ -46,7 +48,7 @@ def _boxes(detector: Any, image: np.ndarray, gray: np.ndarray, imgH: int) -> lis
     """(box, crop resized to imgH) per CRAFT box, horizontal boxes first, as ``Reader.recognize`` orders them."""
     from easyocr.utils import get_image_list
 
-    horizontal, free = detector.detect(image)
+    horizontal, free = detector.detect(image, reformat=False)
     out = []
     for h_list, f_list in [([b], []) for b in horizontal[0]] + [([], [b]) for b in free[0]]:
         crops, _ = get_image_list(h_list, f_list, gray, model_height=imgH)
@@ -85,12 +87,9 @@ class ModelReader:
             FileNotFoundError: no such file.
             EasyOcrKoError: the file is not a decodable image.
         """
-        gray = read_gray_file(path)
         if self.detector is None:
-            return [self.read_line(gray)]
-        from easyocr.utils import reformat_input
-
-        image, _ = reformat_input(str(path))
+            return [self.read_line(read_gray_file(path))]
+        image, gray = read_photo(path)  # CRAFT sees the image the recognizer reads (CMYK, 16-bit, EXIF rotation)
         return [self._row(box, crop) for box, crop in _boxes(self.detector, image, gray, self.spec.imgH)]
 
     def read_line(self, gray: np.ndarray) -> dict:

@@ -29,6 +29,7 @@ import torch
 import yaml
 
 from easyocr_ko.charset import easyocr_characters
+from easyocr_ko.config import shown
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.dtrb import is_dtrb_params
 from easyocr_ko.recognizer.model import (
@@ -44,7 +45,8 @@ from easyocr_ko.recognizer.model import (
 from easyocr_ko.resources import bundled_trio, easyocr_model_dir, offline_model_dir
 
 __all__ = ["BUILTIN", "CHECKPOINT_FORMAT", "BuiltinNotFound", "Pretrained", "find_builtin", "md5_file",
-           "load_checkpoint_file", "load_pretrained", "from_checkpoint", "check_state_dict", "read_dtrb_opt"]
+           "load_checkpoint_file", "load_pretrained", "from_checkpoint", "check_state_dict", "check_finite",
+           "read_dtrb_opt"]
 
 BUILTIN = ("korean_g2", "english_g2")
 """EasyOCR's gen2 release models that ``--pretrained`` and ``eval --model`` accept by name."""
@@ -191,9 +193,12 @@ def read_dtrb_opt(folder: Path) -> dict[str, str]:
     """The options of DTRB's ``opt.txt`` in ``folder`` (train.py writes ``key: value`` lines between
     ``------------ Options -------------`` and a dashed line, appending one block per run; the last block
     wins).  Values are strings as written (``character`` keeps its spaces); ``{}`` when there is no file.
+    The options the weights cannot tell (``imgH``, ``imgW``, ``batch_max_length``, ``hidden_size``,
+    ``num_fiducial``: integers in every opt.txt DTRB writes) are checked to be positive integers in ASCII digits.
 
     Raises:
-        EasyOcrKoError: the file is not UTF-8.
+        EasyOcrKoError: the file is not UTF-8, or one of those options is not a positive integer (one line
+            naming the file, the option and the value).
     """
     path = Path(folder) / "opt.txt"
     if not path.is_file():
@@ -209,7 +214,19 @@ def read_dtrb_opt(folder: Path) -> dict[str, str]:
         key, sep, value = line.partition(": ")
         if sep and key and " " not in key:
             options[key] = value
+    for key in _HINTS:
+        if key in options and _opt_int(options[key]) is None:
+            raise EasyOcrKoError(f"{path}: {key} must be a positive integer, got {shown(options[key])}")
     return options
+
+
+def _opt_int(text: str) -> int | None:
+    """An opt.txt value as a positive integer, or ``None``: only ASCII digits count (``str.isdigit`` is also true
+    of ``²``, which ``int`` refuses)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        return None
+    return int(text)
 
 
 _HINTS = ("imgH", "imgW", "batch_max_length", "hidden_size", "num_fiducial")
@@ -218,7 +235,7 @@ _HINTS = ("imgH", "imgW", "batch_max_length", "hidden_size", "num_fiducial")
 
 def _hints(opt: dict[str, str], saved_params: Any) -> dict[str, int]:
     """Values the weights cannot tell, from DTRB's opt.txt or a checkpoint's (int) ``network_params``."""
-    hints = {k: int(opt[k]) for k in _HINTS if opt.get(k, "").isdigit()}
+    hints = {k: number for k in _HINTS if (number := _opt_int(opt.get(k, ""))) is not None}
     if isinstance(saved_params, dict):
         hints.update({k: v for k, v in saved_params.items()
                       if k in _HINTS and isinstance(v, int) and not isinstance(v, bool)})
@@ -260,7 +277,9 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
         BuiltinNotFound: korean_g2 / english_g2 is not on this machine and ``download`` is off (or fails).
         FileNotFoundError / EasyOcrKoError: missing or unreadable file, wrong md5, or weights that are not
             EasyOCR's gen2 network nor a DTRB stage combination (the message names the first mismatching
-            tensor), or a DTRB model of 3-channel input (``--rgb``).
+            tensor), a DTRB model of 3-channel input (``--rgb``), weights holding NaN or infinite values
+            (:func:`check_finite`), or a value of the wrong type in the checkpoint (:func:`from_checkpoint`) or
+            opt.txt (:func:`read_dtrb_opt`).
     """
     spec_s = str(spec)
     if spec_s == "auto":
@@ -284,8 +303,9 @@ def load_pretrained(spec: str | Path, download: bool = False) -> Pretrained:
     opt = read_dtrb_opt(path.parent) if path.parent != Path("") else {}
     if isinstance(loaded, dict) and loaded.get("format") == CHECKPOINT_FORMAT:
         return from_checkpoint(loaded, path)
-    if isinstance(loaded, dict) and all(isinstance(v, torch.Tensor) for v in loaded.values()):
-        imgH = int(opt["imgH"]) if opt.get("imgH", "").isdigit() else 64
+    if isinstance(loaded, dict) and all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                        for k, v in loaded.items()):
+        imgH = _opt_int(opt.get("imgH", "")) or 64
         return _checked(strip_module_prefix(loaded), None, None, opt, str(path), imgH, path, spec_s)
     raise EasyOcrKoError(f"{path} is neither a state dict nor an easyocr-ko checkpoint")
 
@@ -299,15 +319,31 @@ def from_checkpoint(state: dict, path: Path) -> Pretrained:
         path: where it was read from (for messages and :attr:`Pretrained.path`).
 
     Raises:
-        EasyOcrKoError: no ``model`` state dict or ``character`` string, weights that are neither gen2 nor a DTRB
-            stage combination, Prediction rows that do not match the character list, weights that do not load.
+        EasyOcrKoError: no ``model`` state dict (names to tensors) or ``character`` string, an ``imgH`` that is
+            not a positive integer, ``network_params`` that are not a mapping of names to integers or strings,
+            weights that are neither gen2 nor a DTRB stage combination, Prediction rows that do not match the
+            character list, weights that do not load or hold NaN / infinite values; one line naming ``path``
+            and the value.
     """
     if not isinstance(state.get("model"), dict) or not isinstance(state.get("character"), str) \
             or not state["character"]:
         raise EasyOcrKoError(f"{path}: an easyocr-ko checkpoint needs 'model' (a state dict) and 'character' "
                              "(a non-empty string)")
-    return _checked(strip_module_prefix(state["model"]), state["character"], state.get("network_params"), {},
-                    str(path), int(state.get("imgH", 64)), path, str(path))
+    for key, value in state["model"].items():
+        if not isinstance(key, str) or not isinstance(value, torch.Tensor):
+            raise EasyOcrKoError(f"{path}: model[{shown(key)}] is {shown(value)} ({type(value).__name__}), not a "
+                                 "tensor: 'model' must map names to tensors")
+    imgH = state.get("imgH", 64)
+    if isinstance(imgH, bool) or not isinstance(imgH, int) or imgH < 1:
+        raise EasyOcrKoError(f"{path}: imgH must be a positive integer (px), got {shown(imgH)}")
+    saved_params = state.get("network_params")
+    if saved_params is not None and not (
+            isinstance(saved_params, dict) and all(isinstance(k, str) and isinstance(v, (int, str))
+                                                   and not isinstance(v, bool) for k, v in saved_params.items())):
+        raise EasyOcrKoError(f"{path}: network_params must map names to integers or strings, got "
+                             f"{shown(saved_params)}")
+    return _checked(strip_module_prefix(state["model"]), state["character"], saved_params, {}, str(path), imgH,
+                    path, str(path))
 
 
 def _checked(state: dict, character: str | None, saved_params: Any, opt: dict[str, str], source: str, imgH: int,
@@ -332,7 +368,25 @@ def _checked(state: dict, character: str | None, saved_params: Any, opt: dict[st
                              f"{len(character)} characters (+{num_class_for('', params)} "
                              f"{'[GO], [s]' if is_attention(params) else 'blank'})")
     check_state_dict(state, params, num_class, spec)
+    check_finite(state, spec)
     return Pretrained(dict(state), character, params, source, imgH, path)
+
+
+def check_finite(state: dict, name: str) -> None:
+    """Refuse weights with NaN or infinite values: they read nothing and train to NaN.
+
+    Args:
+        state: weights (name -> tensor); only floating-point tensors are looked at.
+        name: what the weights are, for the message.
+
+    Raises:
+        EasyOcrKoError: the first tensor holding a NaN or an infinite value, named in one line.
+    """
+    for key, tensor in state.items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            bad = int((~torch.isfinite(tensor)).sum())
+            raise EasyOcrKoError(f"{name}: {key} holds {bad} NaN or infinite value(s) of {tensor.numel()}: weights "
+                                 "that are not finite cannot read or train; use another checkpoint")
 
 
 def _arch(params: dict) -> str:

@@ -22,6 +22,13 @@ numpy and OpenCV (``cv2.randn`` draws trdg's noise background) from a hash of (s
 and words are paired with fonts by a planner that runs in the parent; so the same seed and options give
 the same images and labels whatever the number of worker processes.
 
+Memory and worker processes: samples are planned as they are rendered (:meth:`SplitPlan.iter_samples`) and only a
+few chunks per worker are in flight, so gen starts writing at once whatever ``count`` (the split writer keeps only
+each written sample's ``gt.txt`` and ``fonts.tsv`` lines until the split is complete).  A worker that dies
+(``kill -9``, the out-of-memory killer) ends the run with one :class:`~easyocr_ko.errors.EasyOcrKoError` (the
+splits finished so far stay for ``--resume``); workers ignore Ctrl-C, which the gen process handles by stopping
+them, and end by themselves when the gen process is gone.
+
 Pairing: trdg's own generators give word ``k`` font ``k mod F``, so a word always gets the same font.  Here
 the split's words are drawn epoch by epoch in a shuffled order (every word before any repeats) and each is
 paired with a font chosen at random among the fonts that really draw all of its characters
@@ -29,17 +36,23 @@ paired with a font chosen at random among the fonts that really draw all of its 
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import multiprocessing as mp
 import os
 import random
+import signal
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -199,17 +212,80 @@ def encode_png(image: Image.Image) -> bytes:
 
 @dataclass
 class SplitPlan:
-    """Words and fonts of one split, and the (text, font index, kind) of every sample's first attempt.
+    """Words and fonts of one split, and how the (text, font index, kind) of every sample's first attempt is drawn.
 
-    ``kind`` is ``word`` for dictionary entries, else the :data:`easyocr_ko.text.generator.KIND_NAMES` kind."""
+    The samples are drawn by :meth:`iter_samples` as they are read, from RNGs seeded by ``(seed, name)``: the
+    plan's memory does not grow with ``size``, and every pass gives the same samples.  ``kind`` is ``word`` for
+    dictionary entries, else the :data:`easyocr_ko.text.generator.KIND_NAMES` kind.
+
+    Attributes:
+        name: the split (``train`` or ``validation``).
+        words: the split's dictionary entries that a font of the split draws.
+        fonts: the split's fonts; samples name them by index.
+        coverers: for each word, the indices of the fonts that draw it.
+        size: samples in the split.
+        seed: the run's seed.
+        text_mix: ``GenConfig.text_mix`` (``None``: every text is a dictionary word).
+        words_without_font: the split's dictionary entries no font of the split draws (left out).
+        texts_without_font: generated texts no font of the split draws (drawn again), counted by the last pass
+            of :meth:`iter_samples` (so far, while one runs).
+    """
 
     name: str
     words: list[str]
     fonts: list[FontInfo]
     coverers: dict[str, list[int]]
-    samples: list[tuple[str, int, str]] = field(default_factory=list)
+    size: int = 0
+    seed: int = 0
+    text_mix: str | None = None
     words_without_font: int = 0
     texts_without_font: int = 0
+
+    def iter_samples(self) -> Iterator[tuple[str, int, str]]:
+        """Yield the ``(text, font index, kind)`` of samples 1 .. ``size`` in order.
+
+        Words are drawn epoch by epoch in a shuffled order (every word before any repeats), each paired with a
+        random font that draws it; with ``text_mix``, sample ``i``'s text is
+        :class:`~easyocr_ko.text.generator.TextGenerator` line ``i`` of the split's words (another index when no
+        font of the split draws it), paired with a random font that draws it.
+
+        Raises:
+            EasyOcrKoError: (``text_mix``) 16 generated texts in a row that no font of the split draws, or a
+                bad ``text_mix`` spec.
+        """
+        prng = random.Random(f"{self.seed}/{self.name}/plan")
+        if self.text_mix:
+            yield from self._mixed_texts(prng)
+            return
+        order: list[str] = []
+        for _ in range(self.size):
+            if not order:
+                order = self.words[:]
+                prng.shuffle(order)
+            word = order.pop()
+            yield word, prng.choice(self.coverers[word]), "word"
+
+    @property
+    def samples(self) -> list[tuple[str, int, str]]:
+        """All of :meth:`iter_samples` as a list (for small plans; gen itself streams them)."""
+        return list(self.iter_samples())
+
+    def _mixed_texts(self, prng: random.Random) -> Iterator[tuple[str, int, str]]:
+        from easyocr_ko.text.generator import TextGenerator, TextMix
+
+        generator = TextGenerator(self.words, TextMix.parse(self.text_mix or ""),
+                                  seed=sample_seed(self.seed, self.name, 0, TEXT_STREAM))
+        self.texts_without_font = 0
+        for i in range(self.size):
+            for attempt in range(MAX_ATTEMPTS * 4):
+                text, kind = generator(i + attempt * 1_000_000_007)
+                fonts = [k for k, f in enumerate(self.fonts) if f.can_draw(text)]
+                if fonts:
+                    yield text, prng.choice(fonts), kind
+                    break
+                self.texts_without_font += 1
+            else:
+                raise EasyOcrKoError(f"no {self.name} font draws the generated texts (e.g. {text!r})")
 
 
 def _match_font(fonts: Sequence[FontInfo], key: str) -> list[int]:
@@ -241,7 +317,7 @@ def _font_groups(config: GenConfig, fonts: list[FontInfo]) -> tuple[list[FontInf
 
 
 def plan_splits(config: GenConfig, words: list[str], fonts: list[FontInfo]) -> list[SplitPlan]:
-    """Split the vocabulary and fonts, and pair each sample's word with a random font that draws it.
+    """Split the vocabulary and fonts; each split's samples pair a word with a random font that draws it.
 
     Args:
         config: resolved options (count, validation size, ``split_by``, font groups, ``text_mix``, seed).
@@ -249,12 +325,14 @@ def plan_splits(config: GenConfig, words: list[str], fonts: list[FontInfo]) -> l
         fonts: the usable fonts (:func:`easyocr_ko.synth.fonts.inspect_fonts`).
 
     Returns:
-        One :class:`SplitPlan` per split with samples (``train`` first; a split of size 0 is left out).
+        One :class:`SplitPlan` per split (``train`` first; a split of size 0 is left out).  Its samples are drawn
+        as they are read (:meth:`SplitPlan.iter_samples`), so planning takes the same time and memory whatever
+        ``config.count``.
 
     Raises:
         EasyOcrKoError: a split has no word that any of its fonts can draw, a ``--val-font`` or
-            ``--exclude-font`` matches no font or leaves a split without fonts, or the dictionary is too small to
-            split by word.
+            ``--exclude-font`` matches no font or leaves a split without fonts, the dictionary is too small to
+            split by word, or (``text_mix``) no font of a split draws its first sample's generated texts.
     """
     n_val = config.n_val
     sizes = {"train": config.count - n_val, "validation": n_val}
@@ -278,39 +356,12 @@ def plan_splits(config: GenConfig, words: list[str], fonts: list[FontInfo]) -> l
         drawable = [w for w in pools[name] if coverers[w]]
         if not drawable:
             raise EasyOcrKoError(f"no {name} word can be drawn by any of the {name} fonts")
-        plan = SplitPlan(name, drawable, split_fonts, coverers, words_without_font=len(pools[name]) - len(drawable))
-        prng = random.Random(f"{config.seed}/{name}/plan")
-        if config.text_mix:
-            _plan_mixed_texts(plan, config, sizes[name], prng)
-        else:
-            order: list[str] = []
-            while len(plan.samples) < sizes[name]:
-                if not order:
-                    order = drawable[:]
-                    prng.shuffle(order)
-                word = order.pop()
-                plan.samples.append((word, prng.choice(coverers[word]), "word"))
+        plan = SplitPlan(name, drawable, split_fonts, coverers, size=sizes[name], seed=config.seed,
+                         text_mix=config.text_mix, words_without_font=len(pools[name]) - len(drawable))
+        if plan.text_mix:
+            next(plan.iter_samples())  # a mix no font of the split draws fails here, before anything is written
         plans.append(plan)
     return plans
-
-
-def _plan_mixed_texts(plan: SplitPlan, config: GenConfig, size: int, prng: random.Random) -> None:
-    """Sample ``i``'s text is :class:`~easyocr_ko.text.generator.TextGenerator` line ``i`` of this split's words
-    (another index when no font of the split draws it), paired with a random font that draws it."""
-    from easyocr_ko.text.generator import TextGenerator, TextMix
-
-    generator = TextGenerator(plan.words, TextMix.parse(config.text_mix or ""),
-                              seed=sample_seed(config.seed, plan.name, 0, TEXT_STREAM))
-    for i in range(size):
-        for attempt in range(MAX_ATTEMPTS * 4):
-            text, kind = generator(i + attempt * 1_000_000_007)
-            fonts = [k for k, f in enumerate(plan.fonts) if f.can_draw(text)]
-            if fonts:
-                plan.samples.append((text, prng.choice(fonts), kind))
-                break
-            plan.texts_without_font += 1
-        else:
-            raise EasyOcrKoError(f"no {plan.name} font draws the generated texts (e.g. {text!r})")
 
 
 # ---------------------------------------------------------------- rendering workers
@@ -383,6 +434,45 @@ def _init_worker(plan: SplitPlan, settings: _RenderSettings) -> None:
     _trdg.fake_text_generator()
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_CHUNK = 8  # samples per task sent to a worker
+_AHEAD = 4  # tasks in flight per worker: bounds the rendered images waiting in memory to be written
+_PARENT_POLL_S = 0.5
+
+
+def _init_pool_worker(plan: SplitPlan, settings: _RenderSettings, parent: int) -> None:
+    """Set up a worker process: Ctrl-C, which reaches the whole process group, is left to the gen process (it
+    stops the pool); SIGTERM kills the worker quietly (the default, not the handler the gen process may have);
+    a thread ends the worker as soon as the gen process ``parent`` is gone (``kill -9``), so none is orphaned."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked by _pooled while it forked
+    threading.Thread(target=_end_with_parent, args=(parent,), name="gen-parent-watch", daemon=True).start()
+    _init_worker(plan, settings)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Exit the worker process at once, without a word, once its parent ``parent`` is gone."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_S)
+    os._exit(1)
+
+
+@contextlib.contextmanager
+def _stop_signals_blocked() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back in the calling thread (delivered when the block ends): processes forked
+    inside start with them blocked, so that none sees them before :func:`_init_pool_worker` chose its handlers."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 _Result = tuple  # (index, text, font index, kind, renderer, png bytes or None, failure reasons)
 
 
@@ -407,8 +497,19 @@ def _render_task(task: tuple[int, str, int, str]) -> _Result:
     return index, text, font_idx, kind, renderer, None, failures
 
 
-def _rendered(plan: SplitPlan, config: GenConfig) -> Iterator[_Result]:
-    tasks = [(i + 1, text, font, kind) for i, (text, font, kind) in enumerate(plan.samples)]
+def _render_chunk(tasks: list[tuple[int, str, int, str]]) -> list[_Result]:
+    """:func:`_render_task` of each task, in order.  Runs in a worker."""
+    return [_render_task(task) for task in tasks]
+
+
+def _rendered(plan: SplitPlan, config: GenConfig) -> Generator[_Result, None, None]:
+    """Render the split's samples in order, in this process (``config.workers == 1``) or in
+    ``config.workers`` worker processes (:func:`_pooled`).
+
+    Raises:
+        EasyOcrKoError: a worker process died (see :func:`_pooled`).
+    """
+    tasks = ((i + 1, text, font, kind) for i, (text, font, kind) in enumerate(plan.iter_samples()))
     settings = _settings(config)
     if config.workers == 1:
         threads = cv2.getNumThreads()
@@ -418,9 +519,40 @@ def _rendered(plan: SplitPlan, config: GenConfig) -> Iterator[_Result]:
         finally:
             cv2.setNumThreads(threads)  # the caller's OpenCV setting is left as it was
         return
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(config.workers, initializer=_init_worker, initargs=(plan, settings)) as pool:
-        yield from pool.imap(_render_task, tasks, chunksize=8)
+    yield from _pooled(plan, settings, tasks, config.workers)
+
+
+def _pooled(plan: SplitPlan, settings: _RenderSettings, tasks: Iterator[tuple[int, str, int, str]],
+            workers: int) -> Iterator[_Result]:
+    """Render ``tasks`` in ``workers`` processes, ``_CHUNK`` samples per call, and yield the results in the
+    order of ``tasks`` (so the output does not depend on ``workers``).  At most ``_AHEAD`` chunks per worker are
+    in flight: ``tasks`` is read, and results are held, only that far ahead of the writer.
+
+    The pool is :class:`concurrent.futures.ProcessPoolExecutor`, which notices a worker that dies.  However this
+    generator ends (done, an error, ``KeyboardInterrupt``, closed early), the chunks not started are cancelled and
+    the workers end before it returns.
+
+    Raises:
+        EasyOcrKoError: a worker process died (``kill -9``, the out-of-memory killer): the pool cannot finish.
+    """
+    chunks = iter(lambda: list(itertools.islice(tasks, _CHUNK)), [])
+    context = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_pool_worker,
+                               initargs=(plan, settings, os.getpid()))
+    pending: collections.deque[Future] = collections.deque()
+    try:
+        with _stop_signals_blocked():  # the workers are forked at the first submit
+            pending.extend(pool.submit(_render_chunk, chunk) for chunk in itertools.islice(chunks, workers * _AHEAD))
+        while pending:
+            results = pending.popleft().result()
+            pending.extend(pool.submit(_render_chunk, chunk) for chunk in itertools.islice(chunks, 1))
+            yield from results
+    except BrokenProcessPool:
+        raise EasyOcrKoError(f"a gen worker process died while rendering the {plan.name} split (killed, or out "
+                             "of memory: try fewer --workers); rerun with --resume to keep the finished splits") \
+            from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------- writing a split
@@ -447,10 +579,11 @@ def _write_split(plan: SplitPlan, config: GenConfig, stage: Path, progress: tqdm
     """
     failed: Counter = Counter()
     unrendered = 0
+    rendered = _rendered(plan, config)
 
     def records() -> Iterator[SplitRecord]:
         nonlocal unrendered
-        for index, text, font_idx, kind, renderer, png, failures in _rendered(plan, config):
+        for index, text, font_idx, kind, renderer, png, failures in rendered:
             failed.update(failures)
             progress.update(1)
             if png is None:
@@ -459,7 +592,10 @@ def _write_split(plan: SplitPlan, config: GenConfig, stage: Path, progress: tqdm
             font = plan.fonts[font_idx]
             yield SplitRecord(png, text, (font.name, font.family, kind, renderer), number=index)
 
-    written = write_split(stage, plan.name, records(), FONTS_MANIFEST)
+    try:
+        written = write_split(stage, plan.name, records(), FONTS_MANIFEST)
+    finally:
+        rendered.close()  # a failed write stops the worker processes now
     if written.images == 0:
         raise EasyOcrKoError(f"trdg rendered no {plan.name} image: {dict(failed)}")
     return _split_counts(plan, written, unrendered, dict(failed))
@@ -656,7 +792,7 @@ def _generate_into(dest: Path, config: GenConfig, dictionary, fonts: list[FontIn
     todo = [p for p in plans if p.name not in done]
     start = time.perf_counter()
     with temp_dir(dest, GEN_OUTPUT.stage_prefix) as stage, \
-            tqdm(total=sum(len(p.samples) for p in todo), desc="gen", unit="img", disable=not progress,
+            tqdm(total=sum(p.size for p in todo), desc="gen", unit="img", disable=not progress,
                  dynamic_ncols=True) as bar:
         for plan in todo:
             bar.set_description(f"gen {plan.name}")

@@ -91,6 +91,7 @@ def init_distributed(device: torch.device) -> tuple[DistContext, torch.device]:
     except (KeyError, ValueError):
         raise EasyOcrKoError("WORLD_SIZE > 1 but RANK is not set: launch with torchrun or easyocr-ko finetune "
                              "--nproc N") from None
+    _check_rendezvous_env(world_size, rank)
     if device.type == "cuda":
         if local_rank >= torch.cuda.device_count():
             raise EasyOcrKoError(f"LOCAL_RANK {local_rank} has no GPU of its own ({torch.cuda.device_count()} "
@@ -98,8 +99,48 @@ def init_distributed(device: torch.device) -> tuple[DistContext, torch.device]:
         device = torch.device("cuda", local_rank)
         torch.cuda.set_device(device)
     if not dist.is_initialized():
-        dist.init_process_group("nccl" if device.type == "cuda" else "gloo", timeout=TIMEOUT)
+        try:
+            dist.init_process_group("nccl" if device.type == "cuda" else "gloo", timeout=TIMEOUT)
+        except ValueError as err:  # torch's word on a torchrun variable it cannot use
+            raise EasyOcrKoError(f"cannot join the process group: {str(err).splitlines()[0]}") from None
     return DistContext(rank, world_size, local_rank), device
+
+
+def _check_rendezvous_env(world_size: int, rank: int) -> None:
+    """The variables ``init_process_group`` reads (torchrun sets them all), checked up front so that a half-set
+    environment is one line instead of torch's ``ValueError`` traceback.
+
+    Raises:
+        EasyOcrKoError: ``RANK`` outside 0 .. WORLD_SIZE - 1, or ``MASTER_ADDR`` / ``MASTER_PORT`` missing or
+            ``MASTER_PORT`` not a port number.
+    """
+    if not 0 <= rank < world_size:
+        raise EasyOcrKoError(f"RANK={rank} is not in 0 .. WORLD_SIZE - 1 = {world_size - 1}")
+    missing = [name for name in ("MASTER_ADDR", "MASTER_PORT") if not os.environ.get(name, "").strip()]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        raise EasyOcrKoError(f"WORLD_SIZE={world_size} but {' and '.join(missing)} {verb} not set: launch with "
+                             "torchrun or easyocr-ko finetune --nproc N")
+    port = os.environ["MASTER_PORT"].strip()
+    if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise EasyOcrKoError(f"MASTER_PORT={port!r} is not a port number (1 .. 65535)")
+
+
+def data_parallel(model: nn.Module, device: torch.device) -> nn.Module:
+    """``DistributedDataParallel`` around ``model`` (gradients averaged over ranks), without DDP's broadcast of
+    rank 0's buffers before every forward pass: BatchNorm statistics are already taken over all ranks
+    (:func:`convert_sync_batchnorm`).  Uses ``forward_sync_buffers=False`` where torch has it (torch's
+    ``broadcast_buffers`` is deprecated there, with a FutureWarning on every rank), else ``broadcast_buffers=False``.
+    The newer option also copies rank 0's buffers once, when wrapping; every rank holds the same values then (the
+    same checkpoint, or the same seed), so training is the same.
+    """
+    import inspect
+
+    from torch.nn.parallel import DistributedDataParallel
+
+    new_api = "forward_sync_buffers" in inspect.signature(DistributedDataParallel.__init__).parameters
+    options: dict[str, Any] = {"forward_sync_buffers": False} if new_api else {"broadcast_buffers": False}
+    return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None, **options)
 
 
 def shutdown(ctx: DistContext) -> None:

@@ -15,7 +15,9 @@ to a temporary file and renamed, so a kill at any moment leaves the previous che
 most one ``val_interval`` of work.  SIGINT or SIGTERM (Ctrl-C, ``kill``, a scheduler's stop) saves ``last.pth`` at
 the current step on the way out (see :class:`StopOnSignal`), so a stopped run loses no steps.  Data order and
 augmentation depend only on (seed, step), so ``--resume`` continues with exactly the batches, model, optimizer and
-RNG an uninterrupted run would have had.
+RNG an uninterrupted run would have had.  ``--resume`` checks ``last.pth`` against the run folder (its keys and
+their types, ``character.txt``, the network) before it uses any of it.  A run locks its folder while it runs
+(:mod:`easyocr_ko.training.runlock`): a second run of the same folder is refused.
 """
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO, cast
@@ -45,7 +48,7 @@ from easyocr_ko.charset import (
     ks_x_1001_hangul,
     outside_charset,
 )
-from easyocr_ko.config import FinetuneConfig, save_config, to_dict
+from easyocr_ko.config import FinetuneConfig, save_config, shown, to_dict
 from easyocr_ko.datasets.batches import (
     BatchPrefetcher,
     PreparedBatch,
@@ -64,21 +67,30 @@ from easyocr_ko.hangul import display_width
 from easyocr_ko.plotting import korean_figure, korean_rc, save_figure
 from easyocr_ko.recognizer.device import cpu_has_bf16, resolve_device
 from easyocr_ko.recognizer.dtrb import AttnCodec, attention_loss, stage_string
-from easyocr_ko.recognizer.model import codec_for, is_attention, stages_of
-from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, Pretrained, load_checkpoint_file, load_pretrained
+from easyocr_ko.recognizer.model import codec_for, is_attention, num_class_for, stages_of
+from easyocr_ko.recognizer.pretrained import (
+    CHECKPOINT_FORMAT,
+    Pretrained,
+    check_finite,
+    check_state_dict,
+    load_checkpoint_file,
+    load_pretrained,
+)
 from easyocr_ko.training.distributed import (
     DistContext,
     all_max,
     all_mean,
     barrier,
     convert_sync_batchnorm,
+    data_parallel,
     gather_objects,
     init_distributed,
     on_main,
     shutdown,
 )
-from easyocr_ko.training.loggers import TensorBoardLogger, open_logger
+from easyocr_ko.training.loggers import TensorBoardLogger, check_logger, open_logger
 from easyocr_ko.training.network import init_model, run_network_params
+from easyocr_ko.training.runlock import RunFolderLock, lock_run_folder
 
 RUN_FILES = ("config.yaml", "character.txt", "log_train.txt", "metrics.jsonl", "curves.png", "last.pth",
              "best_accuracy.pth", "best_norm_ED.pth", "export", "tensorboard")
@@ -87,8 +99,14 @@ RUN_FILES = ("config.yaml", "character.txt", "log_train.txt", "metrics.jsonl", "
 # ---------------------------------------------------------------- small pieces
 
 class StopOnSignal:
-    """Context manager that turns the first SIGINT / SIGTERM into a request the training loop honours after the
-    current step (save ``last.pth``, then stop), and a second one into an immediate ``KeyboardInterrupt``.
+    """Context manager that gives SIGINT and SIGTERM (Ctrl-C, ``kill``, a scheduler's stop) one meaning.
+
+    While ``defer`` is False (the default: preparing, nothing to save yet) the first signal raises
+    :class:`TrainingStopped` at once.  While it is True (the training loop and the export, under
+    :meth:`deferring`; the whole run of a rank under torchrun) the first signal is a request, honoured where it
+    is safe: after the current step with ``last.pth`` saved, after the export, or, for ranks, at the next point
+    where all ranks meet and agree on it (:meth:`agreed`), so that every rank stops after the same step.  A second
+    signal raises ``KeyboardInterrupt`` at once in both modes.
 
     The second signal interrupts a checkpoint being written: :func:`save_atomic` writes a temporary file and
     renames it, so the previous ``last.pth`` stays intact.  Handlers are installed only in the main thread and
@@ -97,12 +115,14 @@ class StopOnSignal:
 
     Attributes:
         signal_name: ``"SIGINT"`` / ``"SIGTERM"`` once a signal arrived, else ``None``.
+        defer: whether the first signal waits for a safe point (True) or stops at once (False).
     """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    def __init__(self) -> None:
+    def __init__(self, defer: bool = False) -> None:
         self.signal_name: str | None = None
+        self.defer = defer
         self._previous: dict[int, Any] = {}
 
     @property
@@ -113,6 +133,33 @@ class StopOnSignal:
         if self.signal_name is not None:
             raise KeyboardInterrupt  # second signal: stop now
         self.signal_name = signal.Signals(signum).name
+        if not self.defer:
+            raise TrainingStopped(self.signal_name)
+
+    @contextmanager
+    def deferring(self) -> Iterator[StopOnSignal]:
+        """Within the block, the first signal is a request (``defer`` True); ``defer`` comes back after it."""
+        previous, self.defer = self.defer, True
+        try:
+            yield self
+        finally:
+            self.defer = previous
+
+    def agreed(self, ctx: DistContext) -> int:
+        """The signal number every rank acts on: the largest any rank received, 0 for none.  Under torchrun it is a
+        collective (every rank must call it at the same point); for one process, this process's signal."""
+        signum = signal.Signals[self.signal_name].value if self.signal_name is not None else 0
+        return int(all_max(ctx, [signum])[0])
+
+    def stop_if_requested(self, ctx: DistContext) -> None:
+        """Raise :class:`TrainingStopped` on every rank if any rank received a signal (:meth:`agreed`).
+
+        Raises:
+            TrainingStopped: with the name of the (largest-numbered) signal received.
+        """
+        signum = self.agreed(ctx)
+        if signum:
+            raise TrainingStopped(signal.Signals(signum).name)
 
     def __enter__(self) -> StopOnSignal:
         if threading.current_thread() is threading.main_thread():
@@ -219,10 +266,26 @@ def choose_charset(config: FinetuneConfig, pretrained: Pretrained, train_labels:
         except UnicodeDecodeError as err:
             raise EasyOcrKoError(f"{config.character_file} is not UTF-8 (byte {err.start})") from None
         return build_charset(text, (), ks_x_1001_hangul() if config.add_ksx1001 else ""), True
-    is_own = pretrained.state_dict is not None and str(config.pretrained) not in ("korean_g2", "english_g2")
-    base = pretrained.character if is_own and pretrained.character else korean_g2_characters()
+    base, _ = charset_base(config, pretrained)
     extra = ks_x_1001_hangul() if config.add_ksx1001 else ""
     return build_charset(base, train_labels, extra), False
+
+
+def charset_base(config: FinetuneConfig, pretrained: Pretrained) -> tuple[str, str]:
+    """The list a default (not fixed) charset starts from, and its name for the log: korean_g2's 1,008
+    characters (``"korean_g2"``; for ``--pretrained`` korean_g2, english_g2 and none), or the character list of
+    the ``--pretrained`` file itself (``"NAME.pth's N"``).
+
+    >>> from easyocr_ko.recognizer.pretrained import Pretrained
+    >>> own = Pretrained({}, "가나다", {}, "own.pth", path=Path("runs/a/own.pth"))
+    >>> charset_base(FinetuneConfig(data=("d",), pretrained="runs/a/own.pth"), own)
+    ('가나다', "own.pth's 3")
+    """
+    is_own = pretrained.state_dict is not None and str(config.pretrained) not in ("korean_g2", "english_g2")
+    if is_own and pretrained.character:
+        name = pretrained.path.name if pretrained.path is not None else str(config.pretrained)
+        return pretrained.character, f"{name}'s {len(pretrained.character)}"
+    return korean_g2_characters(), "korean_g2"
 
 
 # ---------------------------------------------------------------- validation
@@ -424,15 +487,28 @@ def _model_checkpoint(run: _Run, step: int, metrics: dict | None) -> dict:
             "metrics": metrics or {}}
 
 
-def _prepare_run_dir(config: FinetuneConfig, resume: bool) -> None:
+def _prepare_run_dir(config: FinetuneConfig, resume: bool) -> RunFolderLock:
+    """Check what can be checked before the run folder is made or changed (``--logger``'s package), make the
+    folder (a fresh run) and lock it for this process (:mod:`easyocr_ko.training.runlock`).
+
+    Raises:
+        EasyOcrKoError: ``--logger tensorboard`` without the package; ``resume`` of a folder without
+            ``config.yaml``; a fresh run into a folder that is not empty; another process using the folder.
+    """
+    check_logger(config.logger)  # before anything is written: a refused run leaves no half-made folder
     out = config.output
     if resume:
         if not (out / "config.yaml").is_file():
             raise EasyOcrKoError(f"--resume: {out} is not a finetune run folder (no config.yaml)")
-        return
+        return lock_run_folder(out)
     if out.exists() and any(out.iterdir()):
         raise EasyOcrKoError(f"run folder {out} is not empty: use --resume {out} to continue it, or another --output")
     out.mkdir(parents=True, exist_ok=True)
+    lock = lock_run_folder(out)
+    if any(out.iterdir()):  # another run started in it between the check and the lock
+        lock.release()
+        raise EasyOcrKoError(f"run folder {out} is not empty: use --resume {out} to continue it, or another --output")
+    return lock
 
 
 def load_run_config(run_dir: Path, overrides: dict) -> FinetuneConfig:
@@ -498,6 +574,7 @@ class _Run:
     t0: float = 0.0
     logger: TensorBoardLogger | None = None  # --logger tensorboard, rank 0
     real: RecognitionData | None = None  # --real-valid-data: read in full at every validation
+    lock: RunFolderLock | None = None  # the run folder's lock (rank 0), released by finetune() at the end
 
     @property
     def run_dir(self) -> Path:
@@ -545,32 +622,57 @@ def finetune(config: FinetuneConfig, resume: bool = False, log_stream: TextIO | 
             outside a fixed charset without ``skip_unknown``), or a non-empty run folder without ``resume``.
         OSError: a file of the run cannot be written (full disk ...), naming it (or the run folder); checkpoints
             already written stay intact and ``--resume`` continues from the last one.
-        TrainingStopped: SIGINT / SIGTERM arrived; ``last.pth`` was saved at the step reached.
+        TrainingStopped: SIGINT / SIGTERM arrived (:class:`StopOnSignal`): during the training loop, ``last.pth``
+            was saved at the step reached; while preparing, at once (under torchrun: where the ranks next meet,
+            all ranks); during the export, after it.
     """
     if not resume:  # saved paths must still work when --resume is run from another folder
         config = replace(config, data=tuple(Path(p).resolve() for p in config.data),
                          valid_data=tuple(Path(p).resolve() for p in config.valid_data),
                          real_valid_data=tuple(Path(p).resolve() for p in config.real_valid_data))
-    ctx, device = init_distributed(resolve_device(config.device))
-    run = None
-    try:
-        run = _setup(config, resume, ctx, device, log_stream, augment)
-        if run.start_step == 0:
-            _baseline_validation(run)
-        run.t0 = time.perf_counter()
-        with StopOnSignal() as stop:
-            step, last_val, seen, train_seconds = _train_loop(run, stop, progress)
-        return _finish(run, step, time.perf_counter() - run.t0, seen, train_seconds, last_val)
-    finally:
-        if run is not None and run.logger is not None:
-            run.logger.close()
-        shutdown(ctx)
+    with StopOnSignal() as stop:  # preparing: the first signal stops at once, nothing is saved yet
+        ctx, device = init_distributed(resolve_device(config.device))
+        stop.defer = ctx.active  # ranks stop together where they meet: a rank stopping alone leaves the rest hanging
+        run = None
+        try:
+            run = _setup(config, resume, ctx, device, log_stream, augment)
+            stop.stop_if_requested(ctx)
+            if run.start_step == 0:
+                _baseline_validation(run)
+                stop.stop_if_requested(ctx)
+            run.t0 = time.perf_counter()
+            with stop.deferring():  # the loop stops after a step with last.pth saved; an export is completed
+                step, last_val, seen, train_seconds = _train_loop(run, stop, progress)
+                summary = _finish(run, step, time.perf_counter() - run.t0, seen, train_seconds, last_val)
+            if stop.requested:  # arrived during the export, honoured after it (nothing is left to save)
+                raise TrainingStopped(str(stop.signal_name))
+            return summary
+        finally:
+            if run is not None and run.logger is not None:
+                run.logger.close()
+            if run is not None and run.lock is not None:
+                run.lock.release()
+            shutdown(ctx)
 
 
 def _setup(config: FinetuneConfig, resume: bool, ctx: DistContext, device: torch.device,
            log_stream: TextIO | None, augment: Callable | None) -> _Run:
-    """Run folder, data, charset, model, optimizer, sampler; the state of ``last.pth`` when resuming."""
-    on_main(ctx, lambda: _prepare_run_dir(config, resume))
+    """Run folder (locked on rank 0 until :func:`finetune` releases ``run.lock``), data, charset, model, optimizer,
+    sampler; the state of ``last.pth`` when resuming."""
+    lock = on_main(ctx, lambda: _prepare_run_dir(config, resume))
+    try:
+        run = _build_run(config, resume, ctx, device, log_stream, augment)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    run.lock = lock
+    return run
+
+
+def _build_run(config: FinetuneConfig, resume: bool, ctx: DistContext, device: torch.device,
+               log_stream: TextIO | None, augment: Callable | None) -> _Run:
+    """:func:`_setup` once the run folder is ready and locked."""
     log = RunLog(config.output, log_stream if ctx.is_main else None, enabled=ctx.is_main, select_on=config.select_on)
     if config.num_threads:
         torch.set_num_threads(config.num_threads)
@@ -616,7 +718,11 @@ def _run_charset(config: FinetuneConfig, resume: bool, pretrained: Pretrained,
     """The run's charset (the saved one when resuming); samples outside a fixed charset are dropped with
     ``skip_unknown``, else refused."""
     if resume and (config.output / "character.txt").is_file():
-        character, fixed = (config.output / "character.txt").read_text(encoding="utf-8").rstrip("\n"), True
+        try:
+            character, fixed = (config.output / "character.txt").read_text(encoding="utf-8").rstrip("\n"), True
+        except UnicodeDecodeError as err:
+            raise EasyOcrKoError(f"--resume: {config.output / 'character.txt'} is not UTF-8 (byte {err.start})") \
+                from None
     else:
         character, fixed = choose_charset(config, pretrained, train.labels())
     unknown = outside_charset(train.labels(), character)
@@ -679,7 +785,8 @@ def _start_log(run: _Run, train_paths: list[Path], fixed: bool) -> None:
     write_lines_atomic([run.character], run.run_dir / "character.txt")
     valid_unknown = outside_charset(run.valid.labels(), run.character)
     log.line(f"pretrained: {run.pretrained.source}; charset {len(run.character)} characters "
-             f"({'fixed' if fixed else 'korean_g2 + labels'}{' + KS X 1001' if config.add_ksx1001 else ''}); "
+             f"({'fixed' if fixed else charset_base(config, run.pretrained)[1] + ' + labels'}"
+             f"{' + KS X 1001' if config.add_ksx1001 else ''}); "
              f"Prediction rows copied {info['copied_rows']}, new {info['new_rows']}")
     loaded = ("random initialisation" if run.pretrained.state_dict is None else
               f"pretrained tensors loaded {info['loaded_tensors']} of {info['total_tensors']}"
@@ -701,24 +808,90 @@ def _start_log(run: _Run, train_paths: list[Path], fixed: bool) -> None:
 
 def _restore(run: _Run) -> None:
     """Load ``last.pth``: model, optimizer, scaler, this rank's RNG, step, best values, elapsed time, and the
-    running interval's statistics when it was saved on a signal."""
-    state = load_checkpoint_file(run.run_dir / "last.pth")
-    saved_world = int(state.get("world_size", 1))
+    running interval's statistics when it was saved on a signal.
+
+    Raises:
+        EasyOcrKoError: ``last.pth`` is not one ``finetune`` wrote for this run (:func:`_checked_last`), its
+            optimizer, scaler or RNG state does not load, or it was saved by another number of processes; one
+            line naming the file.
+    """
+    path = run.run_dir / "last.pth"
+    state = _checked_last(run, path)
+    saved_world = state.get("world_size", 1)
     if saved_world != run.dist.world_size:
         raise EasyOcrKoError(f"--resume: this run trained with {saved_world} process(es), not "
                              f"{run.dist.world_size}: resume it with --nproc {saved_world} (the global batch is "
                              "processes x --batch-size)")
     run.model.load_state_dict(state["model"])
-    run.optimizer.load_state_dict(state["optimizer"])
-    if state.get("scaler"):
-        run.scaler.load_state_dict(state["scaler"])
-    ranks = state.get("rng_ranks") or [state["rng"]]
-    set_rng_state(ranks[run.dist.rank] if run.dist.rank < len(ranks) else state["rng"])
-    run.start_step, run.best, run.elapsed_before = state["step"], state["best"], state["elapsed"]
-    run.partial = state.get("partial_interval") or {}  # saved on a signal between two validations
+    try:
+        run.optimizer.load_state_dict(state["optimizer"])
+        if state.get("scaler"):
+            run.scaler.load_state_dict(state["scaler"])
+        ranks = state.get("rng_ranks") or [state["rng"]]
+        set_rng_state(ranks[run.dist.rank] if run.dist.rank < len(ranks) else state["rng"])
+    except (KeyError, IndexError, TypeError, ValueError, RuntimeError, AttributeError) as err:
+        detail = str(err).splitlines()[0] if str(err) else ""
+        raise EasyOcrKoError(f"--resume: {path}: its optimizer, scaler or RNG state does not load into this run "
+                             f"({run.config.optim}, {stage_string(stages_of(run.network_params))}): "
+                             f"{type(err).__name__}: {detail}") from None
+    run.start_step, run.best, run.elapsed_before = state["step"], dict(state["best"]), float(state["elapsed"])
+    partial = state.get("partial_interval")  # saved on a signal between two validations
+    run.partial = partial if isinstance(partial, dict) else {}
     if run.dist.is_main:
         run.log.truncate_metrics(run.start_step)
-    run.log.line(f"resumed from {run.run_dir / 'last.pth'} at step {run.start_step}")
+    run.log.line(f"resumed from {path} at step {run.start_step}")
+
+
+_LAST_KEYS = ("model", "character", "optimizer", "rng", "step", "best", "elapsed")
+"""What every ``last.pth`` holds (:func:`_save_last`); ``best_*.pth`` have no ``optimizer``, ``rng``, ``elapsed``."""
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _checked_last(run: _Run, path: Path) -> dict:
+    """``last.pth`` read and checked against the run before anything of it is used: an easyocr-ko checkpoint with
+    every key :func:`_save_last` writes, values of the right types, the character list of ``character.txt``, and
+    weights that load strictly into the run's network and are finite.
+
+    Raises:
+        EasyOcrKoError: one line naming ``path`` and what is wrong with it.
+    """
+    state = load_checkpoint_file(path)
+    if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
+        raise EasyOcrKoError(f"--resume: {path} is not a checkpoint finetune wrote")
+    missing = [k for k in _LAST_KEYS if k not in state]
+    if missing:
+        raise EasyOcrKoError(f"--resume: {path} has no {', '.join(missing)}: it is not a last.pth finetune wrote "
+                             "(a best_*.pth copied over it?); start a new run from it with --pretrained instead")
+    best = state["best"]
+    checks = [
+        (isinstance(state["step"], int) and not isinstance(state["step"], bool) and state["step"] >= 0,
+         "step", "an integer >= 0"),
+        (_number(state["elapsed"]) and state["elapsed"] >= 0, "elapsed", "a number of seconds >= 0"),
+        (isinstance(best, dict) and all(_number(best.get(k)) for k in ("accuracy", "norm_ED")), "best",
+         "a mapping with accuracy and norm_ED"),
+        (isinstance(state.get("world_size", 1), int) and state.get("world_size", 1) >= 1, "world_size",
+         "an integer >= 1"),
+        (isinstance(state["model"], dict) and all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                                  for k, v in state["model"].items()), "model",
+         "a mapping of names to tensors"),
+        (isinstance(state["optimizer"], dict), "optimizer", "an optimizer state (a mapping)"),
+    ]
+    for ok, key, expected in checks:
+        if not ok:
+            raise EasyOcrKoError(f"--resume: {path}: {key} must be {expected}, got {shown(state[key])}")
+    if state["character"] != run.character:
+        saved = state["character"]
+        raise EasyOcrKoError(f"--resume: {run.run_dir / 'character.txt'} ({len(run.character)} characters) does not "
+                             f"match the character list of {path} ("
+                             f"{len(saved) if isinstance(saved, str) else shown(saved)} characters): put back the "
+                             "run's character.txt")
+    check_state_dict(state["model"], run.network_params, num_class_for(run.character, run.network_params),
+                     f"--resume: {path}")
+    check_finite(state["model"], f"--resume: {path}")
+    return state
 
 
 def _wrap_for_training(run: _Run) -> None:
@@ -727,11 +900,8 @@ def _wrap_for_training(run: _Run) -> None:
     ``DistributedDataParallel``."""
     run.model.to(memory_format=torch.channels_last)
     if run.dist.active:
-        from torch.nn.parallel import DistributedDataParallel
-
         convert_sync_batchnorm(run.model, run.device)
-        run.net = DistributedDataParallel(run.model, device_ids=[run.device.index] if run.device.type == "cuda"
-                                          else None, broadcast_buffers=False)
+        run.net = data_parallel(run.model, run.device)
 
 
 def _baseline_validation(run: _Run) -> None:
@@ -874,13 +1044,15 @@ def _train_loop(run: _Run, stop: StopOnSignal, progress: bool) -> tuple[int, Val
                 bar.clear()
                 last_val = _validate_and_save(run, step, interval)
                 interval = _Interval()
+                signum = signum or stop.agreed(run.dist)  # a signal that reached any rank during the validation
             elif signum or (not run.dist.active and stop.requested):
                 bar.clear()
                 _save_last(run, step, None, interval.saved())
             else:
                 continue
-            if signum or stop.requested:
-                name = stop.signal_name or signal.Signals(signum).name
+            if signum or (not run.dist.active and stop.requested):  # ranks act on agreed values only
+                name = signal.Signals(signum).name if signum else str(stop.signal_name)
+                barrier(run.dist)  # last.pth is written: a rank ending sooner would get the others killed by torchrun
                 run.log.line(f"stopped by {name} at step {step}: saved last.pth; continue with: "
                              f"easyocr-ko finetune --resume {run.run_dir}")
                 raise TrainingStopped(name)

@@ -27,6 +27,10 @@ Tags (:data:`TAGS`; record key -> TensorBoard tag, grouped into TensorBoard's ``
 ``step`` is the global step of every scalar, not a scalar itself.  A key not listed above is written as
 ``other/<key>``; ``None`` (train_loss and samples_per_s at step 0), booleans and non-numbers are skipped.
 
+Errors are one line: ``RUN/tensorboard`` that is a file is "RUN/tensorboard is not a folder", and an event file
+that cannot be written (an unwritable folder, a full disk) is an ``OSError`` naming it as a ``str`` path (not
+the ``bytes`` of TensorBoard's file layer), without the traceback TensorBoard's writer thread would print.
+
 Resume: ``RunLog.truncate_metrics(T)`` keeps the records at steps <= T when ``--resume`` restarts from the
 checkpoint of step T.  The logger mirrors it with SummaryWriter's ``purge_step``: it hides every event at a step
 >= ``purge_step`` written by an earlier run, so a resumed run passes ``purge_step=T + 1`` and a fresh run (whose
@@ -38,12 +42,17 @@ points after T show until the resumed run logs its first validation; from then o
 """
 from __future__ import annotations
 
+import contextlib
 import numbers
+import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.fsutil import ensure_dir, with_path
 
 if TYPE_CHECKING:
     from torch.utils.tensorboard import SummaryWriter
@@ -93,6 +102,48 @@ def _summary_writer_class() -> type[SummaryWriter]:
     return SummaryWriter
 
 
+_WRITER_THREAD = "_AsyncWriterThread"
+"""The class name of TensorBoard's event-writer thread (``tensorboard.summary.writer.event_file_writer``)."""
+
+
+def _quiet_writer_threads() -> None:
+    """Install (once) a ``threading.excepthook`` that stays silent for TensorBoard's writer thread.
+
+    That thread writes the event file; when a write fails it keeps the exception, which the writer raises again
+    in the calling thread on its next ``add_*``/``flush``/``close`` (where :class:`TensorBoardLogger` turns it
+    into one line), and then lets it escape, so Python would also print its traceback.  Exceptions of every
+    other thread go to the hook that was installed before.
+    """
+    previous = threading.excepthook
+    if getattr(previous, "_easyocr_ko_quiet", False):
+        return
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if type(args.thread).__name__ == _WRITER_THREAD and isinstance(args.exc_value, Exception):
+            return
+        previous(args)
+
+    hook._easyocr_ko_quiet = True  # type: ignore[attr-defined]
+    threading.excepthook = hook
+
+
+@contextlib.contextmanager
+def _str_paths(log_dir: Path) -> Iterator[None]:
+    """Re-raise an ``OSError`` of TensorBoard's file layer, which names files as ``bytes``, naming them as
+    ``str`` (and ``log_dir`` when it names none), so that the error is one readable line."""
+    try:
+        yield
+    except OSError as err:
+        if not isinstance(err.filename, bytes) and not isinstance(err.filename2, bytes):
+            named = with_path(err, log_dir)
+            if named is err:
+                raise
+            raise named from err
+        named = type(err)(err.errno, err.strerror or str(err), os.fsdecode(err.filename),
+                          None, None if err.filename2 is None else os.fsdecode(err.filename2))
+        raise named from err
+
+
 class TensorBoardLogger:
     """Writes each metrics.jsonl record as TensorBoard scalars in ``run_dir / "tensorboard"``.
 
@@ -106,6 +157,9 @@ class TensorBoardLogger:
 
     Raises:
         EasyOcrKoError: the tensorboard package is not installed.
+        NotAFolderError: ``run_dir / "tensorboard"`` (or a folder above it) is a file: "PATH is not a folder".
+        OSError: the event file cannot be created or written (one line naming it as a ``str`` path, not the
+            ``bytes`` TensorBoard's file layer uses; its writer thread's traceback is not printed).
 
     Use it on the process that writes metrics.jsonl (rank 0) only, as a context manager or with :meth:`close`.
     """
@@ -113,19 +167,33 @@ class TensorBoardLogger:
     def __init__(self, run_dir: Path, purge_step: int | None = None):
         writer_class = _summary_writer_class()
         self.log_dir = Path(run_dir) / "tensorboard"
-        self._writer = writer_class(log_dir=str(self.log_dir), purge_step=purge_step)
+        ensure_dir(self.log_dir)
+        _quiet_writer_threads()
+        with _str_paths(self.log_dir):
+            self._writer = writer_class(log_dir=str(self.log_dir), purge_step=purge_step)
 
     def log(self, record: dict[str, Any]) -> None:
         """Write the scalars of one metrics.jsonl record (see :func:`scalars`) at ``global_step=record["step"]``
-        and flush them to disk.  ``KeyError`` without a ``step``."""
+        and flush them to disk.
+
+        Raises:
+            KeyError: no ``step``.
+            OSError: the event file cannot be written (naming it as a ``str`` path).
+        """
         step = int(record["step"])
-        for tag, value in scalars(record).items():
-            self._writer.add_scalar(tag, value, global_step=step)
-        self._writer.flush()
+        with _str_paths(self.log_dir):
+            for tag, value in scalars(record).items():
+                self._writer.add_scalar(tag, value, global_step=step)
+            self._writer.flush()
 
     def close(self) -> None:
-        """Flush and close the event file; closing twice is harmless."""
-        self._writer.close()
+        """Flush and close the event file; closing twice is harmless.
+
+        Raises:
+            OSError: the last events cannot be written (naming the file as a ``str`` path).
+        """
+        with _str_paths(self.log_dir):
+            self._writer.close()
 
     def __enter__(self) -> TensorBoardLogger:
         return self
@@ -149,3 +217,16 @@ def open_logger(name: str, run_dir: Path, purge_step: int | None = None) -> Tens
     if name == "tensorboard":
         return TensorBoardLogger(run_dir, purge_step)
     raise EasyOcrKoError(f"unknown --logger {name!r}: choose one of {', '.join(LOGGERS)}")
+
+
+def check_logger(name: str) -> None:
+    """Check now what :func:`open_logger` would refuse later, without writing anything: ``finetune`` calls it
+    before it makes or changes the run folder, so a missing package leaves no half-started run behind.
+
+    Raises:
+        EasyOcrKoError: as :func:`open_logger` (an unknown name, or ``"tensorboard"`` without the package).
+    """
+    if name == "tensorboard":
+        _summary_writer_class()
+    elif name != "none":
+        raise EasyOcrKoError(f"unknown --logger {name!r}: choose one of {', '.join(LOGGERS)}")

@@ -18,6 +18,16 @@ checkpoint) ship a copy of :mod:`easyocr_ko.recognizer.dtrb` with its string sta
 them.  A trio whose ``network_params`` name an attention decoder (``Prediction: Attn``) is refused: Reader
 decodes CTC only (:func:`require_ctc`).
 
+A trio is replaced as one unit (:func:`easyocr_ko.fsutil.replace_files_atomic`), but a process killed between
+the renames (kill -9, power loss) leaves a mix, e.g. a new ``NAME.pth`` beside the old ``NAME.yaml``: with two
+models of the same network whose character lists differ only in order, such a mix loads and reads wrong text.
+So ``export`` records the SHA-256 of ``NAME.pth`` and ``NAME.py`` in the yaml (:data:`FINGERPRINT_KEY`, which
+EasyOCR's Reader ignores: it reads only ``imgH``, ``lang_list``, ``character_list``, ``symbols`` and
+``network_params``), and :func:`check_trio` refuses a trio whose files do not match it.  A trio without that
+record (the bundled one, an older export, another tool's) is refused while an interrupted swap's leftover
+``.NAME.*.old`` lies beside it (:func:`easyocr_ko.fsutil.swap_leftovers`).  The next ``export --overwrite``
+repairs either.
+
 :func:`locate_trio` finds the trio a path names (a trio folder, a run's ``export/`` folder, ``NAME.yaml`` or
 ``NAME.pth``), as ``eval --model`` accepts it; the files themselves are described by
 :class:`easyocr_ko.resources.TrioLocation`.
@@ -34,11 +44,17 @@ import torch
 import yaml
 
 from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.fsutil import file_sha256, swap_leftovers
 from easyocr_ko.recognizer.model import is_attention, load_detail
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 from easyocr_ko.resources import TrioLocation
 
-__all__ = ["Trio", "check_trio", "import_network", "locate_trio", "require_ctc", "trio_names"]
+__all__ = ["FINGERPRINT_KEY", "Trio", "check_trio", "check_whole", "import_network", "locate_trio", "require_ctc",
+           "trio_names"]
+
+FINGERPRINT_KEY = "trio_sha256"
+"""The yaml key under which ``export`` records ``{"pth": SHA-256 of NAME.pth, "py": SHA-256 of NAME.py}`` (64 hex
+digits each); EasyOCR's Reader ignores it."""
 
 
 @dataclass
@@ -144,6 +160,39 @@ def _read_config(yaml_file: Path) -> dict:
     return config
 
 
+def check_whole(location: TrioLocation, config: Mapping) -> None:
+    """Refuse a trio whose files may come from two exports (an ``export --overwrite`` killed between its renames).
+
+    Args:
+        location: the trio's files (all present).
+        config: its yaml's content; with :data:`FINGERPRINT_KEY`, ``NAME.pth`` and ``NAME.py`` must have the
+            recorded SHA-256; without it, no leftover ``.NAME.{pth,yaml,py}.old`` of an interrupted swap may lie
+            beside them.
+
+    Raises:
+        EasyOcrKoError: a file's SHA-256 is not the recorded one (one line naming the file and the yaml), the
+            record is malformed, or (without a record) a swap's leftover is present.
+    """
+    yaml_file = location.yaml_file
+    recorded = config.get(FINGERPRINT_KEY)
+    if recorded is None:
+        leftovers = swap_leftovers(location.files.values())
+        if leftovers:
+            raise EasyOcrKoError(f"a replacement of trio {location.name} was interrupted ({leftovers[0]} is left "
+                                 "beside it), so its files may come from two models: export it again with "
+                                 "--overwrite (or, if you know the trio is whole, delete the leftover)")
+        return
+    if not (isinstance(recorded, Mapping) and all(isinstance(recorded.get(k), str) for k in ("pth", "py"))):
+        raise EasyOcrKoError(f"{yaml_file}: {FINGERPRINT_KEY} must map pth and py to SHA-256 digests (written by "
+                             "easyocr-ko export)")
+    for kind, path in (("pth", location.pth), ("py", location.py_file)):
+        if file_sha256(path) != recorded[kind].strip().lower():
+            raise EasyOcrKoError(f"{path.name} does not belong to {yaml_file.name}: its SHA-256 is not the one "
+                                 f"export recorded in {FINGERPRINT_KEY} (an export --overwrite was interrupted, or "
+                                 f"the file comes from another trio): export it again with --overwrite (if you "
+                                 f"changed {path.name} on purpose, delete {FINGERPRINT_KEY} from {yaml_file})")
+
+
 def _read_weights(pth: Path) -> dict:
     try:
         state = load_checkpoint_file(pth)
@@ -172,7 +221,9 @@ def check_trio(location: TrioLocation) -> Trio:
 
     Raises:
         FileNotFoundError: a file of the trio is missing.
-        EasyOcrKoError: the ``.pth`` is not plain weights (``torch.load(weights_only=True)`` refuses it: it may
+        EasyOcrKoError: the files may come from two exports (:func:`check_whole`: a SHA-256 the yaml records
+            does not match, or an interrupted swap's leftover lies beside a trio without that record); the
+            ``.pth`` is not plain weights (``torch.load(weights_only=True)`` refuses it: it may
             run code when unpickled), the yaml lacks a key or names an attention decoder (``Prediction: Attn``:
             :func:`require_ctc`), the character list does not match the Prediction rows, or the weights do not
             load into ``NAME.py``'s ``Model`` (an unknown stage option or size among them).
@@ -187,6 +238,7 @@ def check_trio(location: TrioLocation) -> Trio:
     require_ctc(config["network_params"], f"{yaml_file.name} names an attention decoder (Prediction: "
                 f"{config['network_params'].get('Prediction')}), which Reader cannot read")
     state = _read_weights(pth)
+    check_whole(location, config)  # before NAME.py is imported: a swapped NAME.py is refused, not run
     pred = state.get("Prediction.weight")
     if pred is not None and pred.shape[0] != len(character) + 1:
         raise EasyOcrKoError(f"{yaml_file.name} lists {len(character)} characters (+ blank = {len(character) + 1} "

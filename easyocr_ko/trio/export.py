@@ -34,11 +34,15 @@ agree is refused with one line.
 
 The trio is written as one unit (:func:`easyocr_ko.fsutil.replace_files_atomic`): the three files are staged
 under temporary names, and only when all are complete are they renamed over the old ones, so a failure never
-leaves a new ``NAME.pth`` beside an old ``NAME.yaml``.  An existing trio of the same name is replaced only with
-``overwrite``.
+leaves a new ``NAME.pth`` beside an old ``NAME.yaml``.  A kill -9 between the renames cannot be undone, so the
+yaml also records the SHA-256 of ``NAME.pth`` and ``NAME.py`` (``trio_sha256``, which EasyOCR ignores), and
+:func:`easyocr_ko.trio.check.check_trio` (``read``, ``eval``, ``install-model``) refuses a trio whose files do
+not match it; exporting again with ``overwrite`` repairs it.  An existing trio of the same name is replaced only
+with ``overwrite``.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import keyword
@@ -54,13 +58,13 @@ import yaml
 from torch import nn
 
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import named_os_errors, replace_files_atomic
+from easyocr_ko.fsutil import check_folder_path, ensure_dir, file_sha256, replace_files_atomic
 from easyocr_ko.recognizer import dtrb
 from easyocr_ko.recognizer.dtrb import stage_string
 from easyocr_ko.recognizer.model import add_module_prefix, stages_of
 from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, from_checkpoint, load_checkpoint_file
 from easyocr_ko.resources import TrioLocation, bundled_trio, easyocr_model_dir, easyocr_network_dir, user_network_dir
-from easyocr_ko.trio.check import check_trio, require_ctc
+from easyocr_ko.trio.check import FINGERPRINT_KEY, check_trio, require_ctc
 from easyocr_ko.trio.reader import CRAFT_FILE, check_craft, find_craft
 
 __all__ = ["CHECKPOINT_CHOICES", "check_network_name", "resolve_checkpoint", "yaml_text", "export_checkpoint",
@@ -102,9 +106,10 @@ def _trio_paths(model_dir: Path, network_dir: Path, name: str, overwrite: bool) 
     if existing and not overwrite:
         raise EasyOcrKoError(f"{existing[0]} exists: pass --overwrite to replace it, or --name to install under "
                              "another name")
+    for folder in (model_dir, network_dir):  # both checked before either is created
+        check_folder_path(folder)
     for folder in (model_dir, network_dir):
-        with named_os_errors(folder):
-            folder.mkdir(parents=True, exist_ok=True)
+        ensure_dir(folder)
     return paths
 
 
@@ -128,7 +133,8 @@ def resolve_checkpoint(source: Path, checkpoint: str = "best_accuracy") -> Path:
     return path
 
 
-def yaml_text(character: str, network_params: Mapping, imgH: int, lang_list: list[str]) -> str:
+def yaml_text(character: str, network_params: Mapping, imgH: int, lang_list: list[str],
+              sha256: Mapping[str, str] | None = None) -> str:
     """The NAME.yaml text; the character list and ``network_params`` round-trip through EasyOCR's loader.
 
     Args:
@@ -138,13 +144,19 @@ def yaml_text(character: str, network_params: Mapping, imgH: int, lang_list: lis
             strings, every other value as an int.
         imgH: input height in px.
         lang_list: EasyOCR language codes Reader may be asked for.
+        sha256: ``{"pth": ..., "py": ...}``, the SHA-256 (hex) of ``NAME.pth`` and ``NAME.py``, written as
+            ``trio_sha256`` (:data:`easyocr_ko.trio.check.FINGERPRINT_KEY`; EasyOCR ignores the key) for
+            :func:`easyocr_ko.trio.check.check_whole`; ``None`` writes no record.
 
     Raises:
         EasyOcrKoError: the YAML would not give back ``character``, ``imgH`` or ``network_params`` as written.
         ValueError / TypeError: a non-string value of ``network_params`` is not a number.
     """
     params = {str(k): (v if isinstance(v, str) else int(v)) for k, v in network_params.items()}
-    data = {"network_params": params, "imgH": int(imgH), "lang_list": list(lang_list), "character_list": character}
+    data: dict = {"network_params": params, "imgH": int(imgH), "lang_list": list(lang_list),
+                  "character_list": character}
+    if sha256 is not None:
+        data[FINGERPRINT_KEY] = {"pth": str(sha256["pth"]), "py": str(sha256["py"])}
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1 << 30)
     back = yaml.load(text, Loader=yaml.FullLoader)  # EasyOCR reads it with FullLoader
     if back["character_list"] != character or back["imgH"] != imgH:
@@ -220,13 +232,16 @@ def export_checkpoint(
     Returns:
         ``{"pth": ..., "yaml": ..., "py": ...}`` paths written.  ``NAME.pth`` holds the checkpoint's weights
         (float tensors as saved), every key prefixed with ``module.``; the yaml's ``imgH`` is the checkpoint's
-        ``imgH`` (else the DTRB ``network_params`` ``imgH``, else 64).
+        ``imgH`` (else the DTRB ``network_params`` ``imgH``, else 64), and its ``trio_sha256`` the SHA-256 of
+        ``NAME.pth`` and ``NAME.py`` (see the module docstring).
 
     Raises:
         EasyOcrKoError: ``name`` is refused, a file of the trio exists (and not ``overwrite``), the checkpoint is
             not an easyocr-ko checkpoint, is an attention model ("EasyOCR's Reader decodes CTC only: ..."), or its
             weights, ``network_params`` and character list do not agree (Prediction rows, a key or shape that
             does not load strictly).  Nothing is written then.
+        NotAFolderError: ``model_dir``, ``network_dir`` or a folder above them is a file ("PATH is not a
+            folder"); nothing is created then.
         OSError: a file cannot be written (naming it); the previous trio, if any, is then left as it was.
     """
     check_network_name(name)
@@ -236,11 +251,12 @@ def export_checkpoint(
     model_dir = Path(model_dir) if model_dir else easyocr_model_dir()
     network_dir = Path(network_dir) if network_dir else easyocr_network_dir()
     imgH = int(state.get("imgH", params.get("imgH", 64)))
-    text = yaml_text(state["character"], params, imgH, list(lang_list))
     prefixed = OrderedDict((k, v.contiguous()) for k, v in add_module_prefix(state["model"]).items())
     buffer = io.BytesIO()
     torch.save(prefixed, buffer)  # serialised in memory: a full disk then fails as an OSError naming the file
     network_file = _network_file(model)
+    sha256 = {"pth": hashlib.sha256(buffer.getbuffer()).hexdigest(), "py": file_sha256(network_file)}
+    text = yaml_text(state["character"], params, imgH, list(lang_list), sha256)
     paths = _trio_paths(model_dir, network_dir, name, overwrite)
     replace_files_atomic({paths["pth"]: lambda p: p.write_bytes(buffer.getvalue()),
                           paths["yaml"]: lambda p: p.write_text(text, encoding="utf-8"),

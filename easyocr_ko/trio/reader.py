@@ -11,6 +11,14 @@ Before ``Reader`` sees the trio, :func:`easyocr_ko.trio.check.check_trio` checks
 the code of a malicious file, so the file is first loaded with ``weights_only=True`` and refused unless it is
 plain weights; a character list that does not match the weights is reported in one line, not as a traceback.
 
+``Reader.readtext(path)`` decodes a file twice, and differently: greyscale with OpenCV for the recognizer, colour
+with scikit-image for CRAFT, which hands CRAFT the raw CMYK channels of a CMYK JPEG, the 16-bit values of a
+16-bit PNG and an image without its EXIF rotation (CRAFT then finds no box, or boxes on another picture than
+the one the recognizer reads).  :func:`read_photo` decodes the file once, as the rest of the package does
+(OpenCV: :func:`easyocr_ko.datasets.dtrb.decode_gray` for the recognizer, ``cv2.IMREAD_COLOR`` as RGB for CRAFT),
+and :func:`read_image` runs ``Reader.detect`` and ``Reader.recognize`` on those arrays, with ``readtext``'s
+defaults: an ordinary 8-bit image gives what ``readtext`` gives.
+
 Two EasyOCR behaviours are handled here: ``Reader`` imports ``NAME.py`` through ``sys.path`` and
 ``sys.modules`` caches the first module of that name, so a stale ``NAME`` module is removed first; and
 ``imgH`` from the yaml becomes a module global of easyocr.easyocr.
@@ -24,6 +32,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import cv2
+import numpy as np
 import torch
 
 from easyocr_ko.datasets.dtrb import read_gray_file
@@ -33,7 +43,7 @@ from easyocr_ko.resources import TrioLocation, easyocr_model_dir, easyocr_networ
 from easyocr_ko.trio.check import check_trio
 
 __all__ = ["CRAFT_FILE", "TrioLocation", "find_craft", "craft_md5", "check_craft", "default_location", "ReaderSession",
-           "read_image"]
+           "read_photo", "read_image"]
 
 CRAFT_FILE = "craft_mlt_25k.pth"
 """EasyOCR's CRAFT detector weights, which ``Reader(detector=True)`` loads from ``model_storage_directory``."""
@@ -177,13 +187,38 @@ class ReaderSession:
         self._cleanup()
 
 
+def read_photo(path: Path | str) -> tuple[np.ndarray, np.ndarray]:
+    """Decode an image file once, as the package decodes images, for CRAFT and for the recognizer.
+
+    Returns:
+        ``(rgb, gray)``: ``rgb`` uint8 (H, W, 3) in RGB order (what CRAFT expects; OpenCV's ``IMREAD_COLOR``:
+        CMYK converted, 16-bit scaled to 8, alpha dropped, EXIF rotation applied) and ``gray`` uint8 (H, W)
+        (:func:`easyocr_ko.datasets.dtrb.read_gray_file`, as ``Reader`` reads a file for the recognizer and as
+        ``--no-detector`` reads it).  Both have the same size.
+
+    Raises:
+        FileNotFoundError: no such file.
+        EasyOcrKoError: the file is not a decodable image (corrupt, or over OpenCV's pixel limit).
+    """
+    gray = read_gray_file(path)
+    try:
+        bgr = cv2.imdecode(np.frombuffer(Path(path).read_bytes(), dtype=np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error:
+        bgr = None
+    if bgr is None or bgr.shape[:2] != gray.shape:
+        raise EasyOcrKoError(f"cannot read image {path} in colour for the detector (use --no-detector)")
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), gray
+
+
 def read_image(reader: Any, path: Path, detector: bool = True) -> list[dict]:
     """Read one image file.
 
     Args:
         reader: an ``easyocr.Reader``.
         path: image file.
-        detector: CRAFT boxes + recognition (``readtext``); ``False`` reads the whole image as one line.
+        detector: CRAFT boxes + recognition (``Reader.detect`` on the colour image, then ``Reader.recognize`` on
+            the greyscale one, both from :func:`read_photo`: ``readtext`` on an ordinary image, with its
+            defaults); ``False`` reads the whole image as one line.
 
     Returns:
         One dict per box: ``box`` (4 [x, y] points, px), ``text``, ``confidence`` (Reader's, [0, 1]).
@@ -192,7 +227,12 @@ def read_image(reader: Any, path: Path, detector: bool = True) -> list[dict]:
         FileNotFoundError: no such file.
         EasyOcrKoError: the file is not a decodable image (corrupt, or over OpenCV's pixel limit).
     """
-    gray = read_gray_file(path)
-    results = reader.readtext(str(path)) if detector else reader.recognize(gray)
+    if detector:
+        rgb, gray = read_photo(path)
+        horizontal, free = reader.detect(rgb, reformat=False)
+        results = reader.recognize(gray, horizontal[0], free[0], reformat=False)
+    else:
+        gray = read_gray_file(path)
+        results = reader.recognize(gray)
     return [{"box": [[int(x), int(y)] for x, y in box], "text": text, "confidence": round(float(conf), 4)}
             for box, text, conf in results]

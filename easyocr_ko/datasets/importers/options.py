@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from easyocr_ko.config import check_types
 from easyocr_ko.errors import EasyOcrKoError
 
 __all__ = ["FORMATS", "ImportConfig", "parse_split"]
@@ -70,34 +71,38 @@ class ImportConfig:
         gt_names: file names searched under SRC for the ``gt`` format.
 
     Raises:
-        EasyOcrKoError: an unknown format, bbox or gt format, a negative margin, split fractions that are not
-            three numbers in [0, 1] summing to 1, or no text field / gt file name.
+        EasyOcrKoError: an option of the wrong type (:func:`easyocr_ko.config.check_types`), an unknown format,
+            bbox or gt format, a negative margin, split fractions that are not three numbers in [0, 1] summing to
+            1, or no text field / gt file name.
     """
 
     format: str
     source: Path
     output: Path
-    split: tuple = (0.8, 0.1, 0.1)
+    split: tuple[float, ...] = (0.8, 0.1, 0.1)
     seed: int = 0
     margin: int = 0
-    text_fields: tuple = ("text", "data", "value")
-    bbox_fields: tuple = ("bbox",)
+    text_fields: tuple[str, ...] = ("text", "data", "value")
+    bbox_fields: tuple[str, ...] = ("bbox",)
     bbox_format: str = "xywh"
-    box_list_fields: tuple = ("annotations", "annoations", "bbox", "Bbox", "text.word")
-    unreadable: tuple = ("xx",)
+    box_list_fields: tuple[str, ...] = ("annotations", "annoations", "bbox", "Bbox", "text.word")
+    unreadable: tuple[str, ...] = ("xx",)
     skip_all_x: bool = False
     gt_format: str = "auto"
-    gt_names: tuple = ("gt.txt", "labels.txt")
+    gt_names: tuple[str, ...] = ("gt.txt", "labels.txt")
 
     def __post_init__(self) -> None:
         hint = "split takes three fractions train,validation,test that sum to 1, e.g. 0.8,0.1,0.1"
-        if isinstance(self.split, str):
+        if isinstance(self.split, str):  # the forms a string may take, before the types are checked
             object.__setattr__(self, "split", parse_split(self.split))
-        else:
-            object.__setattr__(self, "split", _check_split(tuple(self.split), hint, self.split))
         for name in ("text_fields", "bbox_fields", "box_list_fields", "unreadable", "gt_names"):
             value = getattr(self, name)
-            object.__setattr__(self, name, (value,) if isinstance(value, str) else tuple(value))
+            if isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+        check_types(self)
+        object.__setattr__(self, "split", _check_split(tuple(self.split), hint, self.split))
+        for name in ("text_fields", "bbox_fields", "box_list_fields", "unreadable", "gt_names"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "unreadable", tuple(unicodedata.normalize("NFC", u) for u in self.unreadable))
         checks = [
             (self.format in FORMATS, f"format must be one of {', '.join(FORMATS)}, got {self.format!r}"),
