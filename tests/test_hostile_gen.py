@@ -164,7 +164,7 @@ def _one_line(text: str, start: str) -> str:
 
 def test_P_a_killed_worker_ends_gen_with_one_line(tmp_path: Path, gens) -> None:
     out = tmp_path / "out"
-    gen = gens(out, "-c", 3000, "--workers", 2)
+    gen = gens(out, "-c", 30000, "--workers", 2)  # long enough to be caught rendering on a loaded CI machine
     victim = gen.rendering()[0]
     os.kill(victim, signal.SIGKILL)
     assert gen.ends() == 1, gen.stderr()
