@@ -1,4 +1,5 @@
-"""Shared fixtures: seeding, a tiny dictionary, a few small shipped fonts, a Latin-only font from trdg.
+"""Shared fixtures: seeding, a tiny dictionary, a few small shipped fonts, a Latin-only font from trdg, and the tiny
+training data and checkpoint of ``_tiny.py`` (``data``, ``init``; one per test module, a module may override them).
 
 The Latin-only font is taken at run time from trdg's installed package (``trdg/fonts/latin/``): it draws no
 Hangul, so it exercises the "font without Hangul" paths without shipping another font.
@@ -37,6 +38,22 @@ def tiny_dict(tmp_path: Path) -> Path:
     path = tmp_path / "tiny_dict.txt"
     path.write_text("\n".join(TINY_WORDS) + "\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    """A gen-like output folder of 16 tiny 32 px images (lmdb/train, lmdb/validation), made once per module."""
+    from _tiny import make_dataset
+
+    return make_dataset(tmp_path_factory.mktemp("tiny_data"))
+
+
+@pytest.fixture(scope="module")
+def init(tmp_path_factory) -> Path:
+    """An easyocr-ko checkpoint of a tiny gen2 model, imgH 32, made once per module."""
+    from _tiny import tiny_checkpoint
+
+    return tiny_checkpoint(tmp_path_factory.mktemp("init") / "tiny.pth")
 
 
 @pytest.fixture(scope="session")

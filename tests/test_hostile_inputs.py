@@ -33,7 +33,7 @@ from easyocr_ko.datasets.dtrb import LmdbDataset, decode_gray, write_lmdb
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.synth import generate as synth
 
-from _tiny import WORDS, make_dataset, render_png, tiny_checkpoint
+from _tiny import WORDS, render_png, tiny_checkpoint
 from conftest import TINY_WORDS
 
 TRIO = "hostile_trio"  # recog_network name of the tiny exported trio (not an importable module)
@@ -92,16 +92,6 @@ def _corrupt_body(png: bytes) -> bytes:
     return png[:33] + bytes(len(png) - 33)
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    """A gen-like output folder of 16 tiny 32 px images (lmdb/train, lmdb/validation)."""
-    return make_dataset(tmp_path_factory.mktemp("hostile_data"))
-
-
-@pytest.fixture(scope="module")
-def ckpt(tmp_path_factory) -> Path:
-    """An easyocr-ko checkpoint of a tiny gen2 model, imgH 32."""
-    return tiny_checkpoint(tmp_path_factory.mktemp("hostile_ckpt") / "tiny.pth")
 
 
 @pytest.fixture
@@ -115,8 +105,8 @@ def trio(tmp_path: Path) -> Path:
     return folder
 
 
-def _finetune_config(tmp_path: Path, data: Path, ckpt: Path, **extra) -> Path:
-    values = dict(data=[str(data)], pretrained=str(ckpt), imgH=32, batch_size=16, num_iter=2, val_interval=1,
+def _finetune_config(tmp_path: Path, data: Path, init: Path, **extra) -> Path:
+    values = dict(data=[str(data)], pretrained=str(init), imgH=32, batch_size=16, num_iter=2, val_interval=1,
                   optim="adam", lr=3e-3, seed=7, num_threads=1, show_examples=1)
     values.update(extra)
     path = tmp_path / "finetune.yaml"
@@ -196,7 +186,7 @@ def _dataset_with_a_corrupt_image(root: Path) -> Path:
     return root
 
 
-def test_d03_corrupt_png_body_is_skipped_and_counted_by_finetune_and_eval(tmp_path: Path, ckpt: Path) -> None:
+def test_d03_corrupt_png_body_is_skipped_and_counted_by_finetune_and_eval(tmp_path: Path, init: Path) -> None:
     from easyocr_ko.config import FinetuneConfig
     from easyocr_ko.datasets.batches import RecognitionData
     from easyocr_ko.evaluation.evaluate import load_eval_set
@@ -208,7 +198,7 @@ def test_d03_corrupt_png_body_is_skipped_and_counted_by_finetune_and_eval(tmp_pa
     evalset = load_eval_set(root, split="train")
     assert len(evalset) == len(WORDS) - 1 and evalset.data.skipped == {"undecodable image": 1}
     # finetune draws every sample of the 15 in its first batch: it completes instead of aborting
-    config = FinetuneConfig(data=(root,), output=tmp_path / "run", pretrained=str(ckpt), imgH=32, batch_size=16,
+    config = FinetuneConfig(data=(root,), output=tmp_path / "run", pretrained=str(init), imgH=32, batch_size=16,
                             num_iter=2, val_interval=2, optim="adam", lr=3e-3, num_threads=1, show_examples=1)
     summary = finetune(config, log_stream=None)
     assert summary["steps"] == 2 and summary["train_samples"] == len(WORDS) - 1
@@ -216,15 +206,15 @@ def test_d03_corrupt_png_body_is_skipped_and_counted_by_finetune_and_eval(tmp_pa
 
 # ---------------------------------------------------------------- 4. export does not replace a trio silently
 
-def test_d04_export_refuses_an_existing_trio_without_overwrite(tmp_path: Path, ckpt: Path) -> None:
-    args = ("export", ckpt, "--model-dir", tmp_path / "m", "--network-dir", tmp_path / "n", "--name", TRIO)
+def test_d04_export_refuses_an_existing_trio_without_overwrite(tmp_path: Path, init: Path) -> None:
+    args = ("export", init, "--model-dir", tmp_path / "m", "--network-dir", tmp_path / "n", "--name", TRIO)
     assert _run(*args).exit_code == 0
     before = (tmp_path / "m" / f"{TRIO}.pth").read_bytes()
     other = tiny_checkpoint(tmp_path / "other.pth", seed=5)
-    result = _run(*(other if a == ckpt else a for a in args))
+    result = _run(*(other if a == init else a for a in args))
     _assert_one_line_error(result, f"{TRIO}.pth exists", "--overwrite")
     assert (tmp_path / "m" / f"{TRIO}.pth").read_bytes() == before
-    result = _run(*(other if a == ckpt else a for a in args), "--overwrite")
+    result = _run(*(other if a == init else a for a in args), "--overwrite")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m" / f"{TRIO}.pth").read_bytes() != before
 
@@ -235,12 +225,12 @@ def _trio_bytes(model_dir: Path, network_dir: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for folder in (model_dir, network_dir) for p in sorted(folder.iterdir())}
 
 
-def test_d05_export_failure_leaves_the_old_trio_whole(tmp_path: Path, ckpt: Path,
+def test_d05_export_failure_leaves_the_old_trio_whole(tmp_path: Path, init: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from easyocr_ko.trio import export
 
     m, n = tmp_path / "m", tmp_path / "n"
-    export.export_checkpoint(ckpt, m, n, name=TRIO)
+    export.export_checkpoint(init, m, n, name=TRIO)
     before = _trio_bytes(m, n)
     other = tiny_checkpoint(tmp_path / "other.pth", character="가나다라", seed=5)
 
@@ -272,7 +262,7 @@ def test_d05_export_failure_leaves_the_old_trio_whole(tmp_path: Path, ckpt: Path
 
 # ---------------------------------------------------------------- 6. eval --output is checked before the work
 
-def test_d06_eval_output_naming_a_file_fails_before_reading(tmp_path: Path, data: Path, ckpt: Path,
+def test_d06_eval_output_naming_a_file_fails_before_reading(tmp_path: Path, data: Path, init: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     def no_work(*_args, **_kwargs):
         raise AssertionError("the evaluation ran although its output cannot be written")
@@ -281,7 +271,7 @@ def test_d06_eval_output_naming_a_file_fails_before_reading(tmp_path: Path, data
     existing = tmp_path / "results.txt"
     existing.write_text("mine", encoding="utf-8")
     for output in (existing, existing / "sub"):
-        result = _run("eval", "--data", data, "--model", ckpt, "--output", output, "-q")
+        result = _run("eval", "--data", data, "--model", init, "--output", output, "-q")
         _assert_one_line_error(result, str(existing), "is a file")
     assert existing.read_text(encoding="utf-8") == "mine"
 
@@ -331,7 +321,7 @@ def _cli_in_subprocess(runs: dict[str, list[str]]) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_d08_truncated_data_mdb_is_one_line_not_sigbus(tmp_path: Path, ckpt: Path) -> None:
+def test_d08_truncated_data_mdb_is_one_line_not_sigbus(tmp_path: Path, init: Path) -> None:
     root = tmp_path / "data"
     big = [(render_png(w) + bytes(20000), w) for w in WORDS]  # overflow pages: truncation cuts samples off
     write_lmdb(big, root / "lmdb" / "train")
@@ -340,9 +330,9 @@ def test_d08_truncated_data_mdb_is_one_line_not_sigbus(tmp_path: Path, ckpt: Pat
         mdb = root / "lmdb" / split / "data.mdb"
         with open(mdb, "r+b") as f:
             f.truncate(mdb.stat().st_size // 2)
-    config = _finetune_config(tmp_path, root, ckpt)
+    config = _finetune_config(tmp_path, root, init)
     got = _cli_in_subprocess({
-        "eval": ["eval", "--data", str(root), "--split", "train", "--model", str(ckpt), "-q"],
+        "eval": ["eval", "--data", str(root), "--split", "train", "--model", str(init), "-q"],
         "finetune": ["finetune", "--config", str(config), "--output", str(tmp_path / "run")]})
     for name, (code, stderr, exception) in got.items():
         assert code == 1, (name, code, stderr, exception)
@@ -353,7 +343,7 @@ def test_d08_truncated_data_mdb_is_one_line_not_sigbus(tmp_path: Path, ckpt: Pat
 
 # ---------------------------------------------------------------- 9. a killed `easyocr-ko lmdb` leaves a hidden LMDB
 
-def test_d09_hidden_partial_lmdb_is_ignored_and_cleaned(tmp_path: Path, ckpt: Path) -> None:
+def test_d09_hidden_partial_lmdb_is_ignored_and_cleaned(tmp_path: Path, init: Path) -> None:
     from easyocr_ko.datasets.batches import find_datasets
     from easyocr_ko.datasets.dtrb import folder_to_lmdb
 
@@ -363,7 +353,7 @@ def test_d09_hidden_partial_lmdb_is_ignored_and_cleaned(tmp_path: Path, ckpt: Pa
     partial.mkdir()
     (partial / "data.mdb").write_bytes(b"\0" * 4096)
     assert find_datasets(parent) == [parent / "good"]
-    result = _run("eval", "--data", parent, "--model", ckpt, "-q", "--json")
+    result = _run("eval", "--data", parent, "--model", init, "-q", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["samples"] == 4
     # the next run of `lmdb` for the same output removes the leftover
@@ -403,9 +393,9 @@ def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
 
 
-def test_d10_finetune_on_a_full_disk_is_one_line_and_leaves_no_tmp(tmp_path: Path, data: Path, ckpt: Path,
+def test_d10_finetune_on_a_full_disk_is_one_line_and_leaves_no_tmp(tmp_path: Path, data: Path, init: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    config = _finetune_config(tmp_path, data, ckpt)
+    config = _finetune_config(tmp_path, data, init)
     run = tmp_path / "run"
     _full_disk(monkeypatch)
     result = _run("finetune", "--config", config, "--output", run)
@@ -498,7 +488,7 @@ def test_d12_damaged_font_is_left_out_by_name(tmp_path: Path, bandal: Path, bang
 
 # ---------------------------------------------------------------- 13. an image over OpenCV's pixel limit
 
-def test_d13_image_over_opencv_pixel_limit_is_one_line(tmp_path: Path, ckpt: Path, trio: Path) -> None:
+def test_d13_image_over_opencv_pixel_limit_is_one_line(tmp_path: Path, init: Path, trio: Path) -> None:
     from easyocr_ko.datasets.importers import load_image
     from easyocr_ko.trio.reader import read_image
 
@@ -507,7 +497,7 @@ def test_d13_image_over_opencv_pixel_limit_is_one_line(tmp_path: Path, ckpt: Pat
     assert decode_gray(huge.read_bytes()) is None and load_image(huge.read_bytes()) is None  # eval/finetune, import
     with pytest.raises(EasyOcrKoError, match="cannot read image"):
         read_image(None, huge, detector=False)
-    _assert_one_line_error(_run("eval", "--image", huge, "--model", ckpt), str(huge), "cannot read image")
+    _assert_one_line_error(_run("eval", "--image", huge, "--model", init), str(huge), "cannot read image")
     result = _run("read", huge, "--name", TRIO, "--model-dir", trio / "model", "--network-dir", trio / "user_network",
                   "--no-detector")
     _assert_one_line_error(result, str(huge), "cannot read image")
@@ -531,10 +521,10 @@ def test_d14_read_checks_the_trio(tmp_path: Path, trio: Path) -> None:
 # ---------------------------------------------------------------- 15. names that shadow importable modules
 
 @pytest.mark.parametrize("name", ["json", "os", "torch", "yaml"])
-def test_d15_export_refuses_names_of_importable_modules(tmp_path: Path, ckpt: Path, name: str) -> None:
+def test_d15_export_refuses_names_of_importable_modules(tmp_path: Path, init: Path, name: str) -> None:
     from easyocr_ko.trio.export import install_bundled
 
-    result = _run("export", ckpt, "--model-dir", tmp_path / "m", "--network-dir", tmp_path / "n", "--name", name)
+    result = _run("export", init, "--model-dir", tmp_path / "m", "--network-dir", tmp_path / "n", "--name", name)
     _assert_one_line_error(result, f"--name {name!r}", "importable")
     assert not (tmp_path / "m").exists() or not any((tmp_path / "m").iterdir())
     with pytest.raises(EasyOcrKoError, match="importable"):
@@ -543,7 +533,7 @@ def test_d15_export_refuses_names_of_importable_modules(tmp_path: Path, ckpt: Pa
 
 # ---------------------------------------------------------------- 16. a data.mdb that is not an LMDB
 
-def test_d16_data_mdb_that_is_not_an_lmdb_is_one_line(tmp_path: Path, ckpt: Path) -> None:
+def test_d16_data_mdb_that_is_not_an_lmdb_is_one_line(tmp_path: Path, init: Path) -> None:
     from easyocr_ko.datasets.batches import RecognitionData
 
     fake = tmp_path / "fake"
@@ -551,10 +541,10 @@ def test_d16_data_mdb_that_is_not_an_lmdb_is_one_line(tmp_path: Path, ckpt: Path
     (fake / "data.mdb").write_bytes(b"this is not an LMDB file\n" * 400)
     with pytest.raises(EasyOcrKoError, match="is not an LMDB"):
         RecognitionData([fake])
-    _assert_one_line_error(_run("eval", "--data", fake, "--model", ckpt, "-q"), str(fake / "data.mdb"),
+    _assert_one_line_error(_run("eval", "--data", fake, "--model", init, "-q"), str(fake / "data.mdb"),
                            "not an LMDB")
     (fake / "data.mdb").write_bytes(b"")
-    _assert_one_line_error(_run("eval", "--data", fake, "--model", ckpt, "-q"), "not an LMDB")
+    _assert_one_line_error(_run("eval", "--data", fake, "--model", init, "-q"), "not an LMDB")
 
 
 # ---------------------------------------------------------------- 17. range errors: one line, exit 1

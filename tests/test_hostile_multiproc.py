@@ -39,8 +39,6 @@ from click.testing import CliRunner
 from easyocr_ko.cli import main
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 
-from _tiny import make_dataset, tiny_checkpoint
-
 REPO = Path(__file__).resolve().parents[1]
 INTERRUPTED = "easyocr-ko: interrupted; nothing half-written was kept"
 # A run long enough to be stopped while it trains (never reached): no validation between the baseline and the stop.
@@ -49,14 +47,6 @@ OPTIONS = dict(imgH=32, optim="adadelta", seed=7, amp=False, device="cpu", show_
                batch_size=4, num_threads=1)
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    return make_dataset(tmp_path_factory.mktemp("multiproc_data"))
-
-
-@pytest.fixture(scope="module")
-def init(tmp_path_factory) -> Path:
-    return tiny_checkpoint(tmp_path_factory.mktemp("multiproc_init") / "tiny.pth")
 
 
 def _config(folder: Path, data: Path, init: Path, name: str, **options) -> Path:

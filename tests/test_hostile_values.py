@@ -32,7 +32,7 @@ from easyocr_ko.cli import main
 from easyocr_ko.recognizer.model import build_model
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 
-from _tiny import TINY_PARAMS, make_dataset, render_png, tiny_checkpoint
+from _tiny import TINY_PARAMS, render_png, tiny_checkpoint
 
 CHARS = "가나다라마바사아자"  # the tiny checkpoint's character list
 
@@ -58,16 +58,6 @@ def _assert_one_line_error(result: Result, *fragments: str, log_before: bool = F
     return lines[0]
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    """A gen-like output folder of 16 tiny 32 px images (lmdb/train, lmdb/validation)."""
-    return make_dataset(tmp_path_factory.mktemp("values_data"))
-
-
-@pytest.fixture(scope="module")
-def ckpt(tmp_path_factory) -> Path:
-    """An easyocr-ko checkpoint of a tiny gen2 model, imgH 32."""
-    return tiny_checkpoint(tmp_path_factory.mktemp("values_ckpt") / "tiny.pth")
 
 
 @pytest.fixture
@@ -77,8 +67,8 @@ def image(tmp_path: Path) -> Path:
     return path
 
 
-def _finetune_yaml(path: Path, data: Path, ckpt: Path, **extra: object) -> Path:
-    values: dict = dict(data=[str(data)], pretrained=str(ckpt), imgH=32, batch_size=16, num_iter=2, val_interval=1,
+def _finetune_yaml(path: Path, data: Path, init: Path, **extra: object) -> Path:
+    values: dict = dict(data=[str(data)], pretrained=str(init), imgH=32, batch_size=16, num_iter=2, val_interval=1,
                         optim="adam", lr=3e-3, seed=7, num_threads=1, show_examples=1, val_samples=4)
     values.update(extra)
     path.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
@@ -86,11 +76,11 @@ def _finetune_yaml(path: Path, data: Path, ckpt: Path, **extra: object) -> Path:
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory, data: Path, ckpt: Path) -> Path:
+def trained(tmp_path_factory, data: Path, init: Path) -> Path:
     """A finished 2-step finetune run folder (last.pth at step 2), started from the tiny checkpoint; tests copy it."""
     root = tmp_path_factory.mktemp("values_run")
     run = root / "run"
-    result = _run("finetune", "--config", _finetune_yaml(root / "ft.yaml", data, ckpt), "--output", run, "-q")
+    result = _run("finetune", "--config", _finetune_yaml(root / "ft.yaml", data, init), "--output", run, "-q")
     assert result.exit_code == 0, (result.output, result.exception)
     return run
 
@@ -125,9 +115,9 @@ _FINETUNE_CASES = [
 
 
 @pytest.mark.parametrize("key, value, expected", _FINETUNE_CASES, ids=[f"{k}={v[:12]}" for k, v, _ in _FINETUNE_CASES])
-def test_Q_finetune_config_value_of_the_wrong_type_is_one_line(tmp_path: Path, data: Path, ckpt: Path, key: str,
+def test_Q_finetune_config_value_of_the_wrong_type_is_one_line(tmp_path: Path, data: Path, init: Path, key: str,
                                                                 value: str, expected: str) -> None:
-    config = _finetune_yaml(tmp_path / "ft.yaml", data, ckpt)
+    config = _finetune_yaml(tmp_path / "ft.yaml", data, init)
     values = {k: v for k, v in yaml.safe_load(config.read_text(encoding="utf-8")).items() if k != key}
     config.write_text(yaml.safe_dump(values, allow_unicode=True) + f"{key}: {value}\n", encoding="utf-8")
     run = tmp_path / "run"
@@ -261,14 +251,14 @@ def test_R_nan_pretrained_weights_are_refused_at_load(tmp_path: Path, image: Pat
 
 
 @pytest.mark.parametrize("how", ["cli-inf", "cli-nan", "config-inf", "config-nan"])
-def test_R_non_finite_lr_is_refused(tmp_path: Path, data: Path, ckpt: Path, how: str) -> None:
+def test_R_non_finite_lr_is_refused(tmp_path: Path, data: Path, init: Path, how: str) -> None:
     where, value = how.split("-")
     run = tmp_path / "run"
     if where == "cli":
-        config = _finetune_yaml(tmp_path / "ft.yaml", data, ckpt)
+        config = _finetune_yaml(tmp_path / "ft.yaml", data, init)
         result = _run("finetune", "--config", config, "--output", run, "--lr", value, "-q")
     else:
-        config = _finetune_yaml(tmp_path / "ft.yaml", data, ckpt)
+        config = _finetune_yaml(tmp_path / "ft.yaml", data, init)
         config.write_text(config.read_text(encoding="utf-8").replace("lr: 0.003", f"lr: .{value}"), encoding="utf-8")
         result = _run("finetune", "--config", config, "--output", run, "-q")
     _assert_one_line_error(result, "lr", "finite")
@@ -344,10 +334,10 @@ def test_C_second_resume_of_a_running_run_is_refused(tmp_path: Path, trained: Pa
 
 # ---------------------------------------------------------------- E. --logger tensorboard checked first
 
-def test_E_logger_tensorboard_without_the_package_writes_nothing(tmp_path: Path, data: Path, ckpt: Path,
+def test_E_logger_tensorboard_without_the_package_writes_nothing(tmp_path: Path, data: Path, init: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "tensorboard", None)  # `import tensorboard` raises ImportError
-    config = _finetune_yaml(tmp_path / "ft.yaml", data, ckpt)
+    config = _finetune_yaml(tmp_path / "ft.yaml", data, init)
     run = tmp_path / "run"
     _assert_one_line_error(_run("finetune", "--config", config, "--output", run, "--logger", "tensorboard", "-q"),
                            "pip install tensorboard")
@@ -366,7 +356,7 @@ def test_E_resume_switching_to_tensorboard_without_the_package_changes_nothing(
 
 # ---------------------------------------------------------------- V. the opening log line names the real base
 
-def test_V_charset_line_names_the_pretrained_checkpoint_list(trained: Path, ckpt: Path) -> None:
+def test_V_charset_line_names_the_pretrained_checkpoint_list(trained: Path, init: Path) -> None:
     first = (trained / "log_train.txt").read_text(encoding="utf-8").splitlines()[0]
     assert "korean_g2" not in first, first
-    assert f"charset {len(CHARS)} characters ({ckpt.name}'s {len(CHARS)} + labels)" in first, first
+    assert f"charset {len(CHARS)} characters ({init.name}'s {len(CHARS)} + labels)" in first, first

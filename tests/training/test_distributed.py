@@ -16,7 +16,7 @@ from easyocr_ko.config import FinetuneConfig
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 from easyocr_ko.training.finetune import finetune
 
-from _tiny import make_dataset, tiny_checkpoint
+from _tiny import make_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,10 +32,6 @@ WORDS = [a + b for a in SYLLABLES[:6] for b in SYLLABLES[:5]] + [
 def data(tmp_path_factory) -> Path:
     return make_dataset(tmp_path_factory.mktemp("tiny_data"), words=WORDS, val_words=WORDS[::6])
 
-
-@pytest.fixture(scope="module")
-def init(tmp_path_factory) -> Path:
-    return tiny_checkpoint(tmp_path_factory.mktemp("init") / "tiny.pth")
 
 
 # Adadelta (DTRB's default): its update is a smooth function of the gradient, so float rounding of the gradient

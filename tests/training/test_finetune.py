@@ -13,17 +13,7 @@ from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 from easyocr_ko.training.finetune import finetune, load_run_config
 
-from _tiny import WORDS, make_dataset, render_png, tiny_checkpoint
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    return make_dataset(tmp_path_factory.mktemp("tiny_data"))
-
-
-@pytest.fixture(scope="module")
-def init(tmp_path_factory) -> Path:
-    return tiny_checkpoint(tmp_path_factory.mktemp("init") / "tiny.pth")
+from _tiny import WORDS, make_dataset, render_png
 
 
 def _config(data: Path, init: Path, out: Path, **kw) -> FinetuneConfig:

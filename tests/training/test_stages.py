@@ -29,10 +29,6 @@ def _stages(text: str) -> dict:
     return dict(zip(("Transformation", "FeatureExtraction", "SequenceModeling", "Prediction"), text.split("-")))
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    return make_dataset(tmp_path_factory.mktemp("tiny_data"))
-
 
 def _config(data: Path, out: Path, stages: str, **kw) -> FinetuneConfig:
     base = dict(data=(data,), output=out, pretrained="none", imgH=32, imgW=48, num_fiducial=6, batch_size=8,
