@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from easyocr_ko.config import AugmentOptions
 from easyocr_ko.hangul import is_hangul_syllable
 from easyocr_ko.resources import default_dictionary, fonts_dir
 from easyocr_ko.synth import augment as A
@@ -56,7 +57,7 @@ def fit_width(image: np.ndarray, width: int) -> np.ndarray:
     return np.pad(image, ((0, 0), (0, width - image.shape[1])), constant_values=255)
 
 
-def transforms(config: A.AugmentConfig) -> dict:
+def transforms(config: AugmentOptions) -> dict:
     """Each transform as ``f(image, rng)`` at the strengths of ``config``."""
     c = config
     return {
@@ -108,12 +109,12 @@ def bench(n: int, seed: int, repeat: int) -> None:
     print(f"{'render_jittered':<22}{t_render:8.3f} ms/image (rendered width mean "
           f"{np.mean([r.shape[1] for r in rendered]):.0f})")
     print(f"-- per transform (strengths of the 'full' preset), ms/image, best of {repeat} passes")
-    for name, fn in transforms(A.AugmentConfig.preset("full")).items():
+    for name, fn in transforms(AugmentOptions.preset("full")).items():
         print(f"{name:<22}{_best_ms(fn, images, seed, repeat):8.3f}")
     print(f"-- per preset (apply), ms/image, best of {repeat} passes; and scaled by area to a 64 x 256 image")
     for name in A.PRESET_NAMES:
-        config = A.AugmentConfig.preset(name)
-        ms = _best_ms(config, images, seed, repeat)  # a config is callable: apply(img, r, config)
+        config = AugmentOptions.preset(name)
+        ms = _best_ms(functools.partial(A.apply, config=config), images, seed, repeat)
         print(f"{name:<22}{ms:8.3f}   (~{ms * 256 / mean_w:.3f} at 64x256)")
 
 
@@ -142,13 +143,13 @@ def sheets(path: Path, seed: int) -> None:
     clean = [render_jittered(w, fonts[(3 * i + 1) % len(fonts)], 64, rng=rng) for i, w in enumerate(SHEET_WORDS)]
     rows = [("render_jittered", clean[:4]), ("", clean[4:])]
     for name in A.PRESET_NAMES[1:]:
-        config = A.AugmentConfig.preset(name)
+        config = AugmentOptions.preset(name)
         for k in range(2):
             rows.append((f"{name} {k + 1}", [A.apply(img, rng, config) for img in clean[2 * k:2 * k + 3]]))
     _cells_sheet(rows, path)
     base = clean[:3]
     rows = [("clean", base)]
-    for name, fn in transforms(A.AugmentConfig.preset("full")).items():
+    for name, fn in transforms(AugmentOptions.preset("full")).items():
         rows.append((name, [fn(img, rng) for img in base]))
     out2 = path.with_name(path.stem + "_transforms" + path.suffix)
     _cells_sheet(rows, out2)
@@ -159,12 +160,12 @@ def sheets(path: Path, seed: int) -> None:
 
 def realpen_rows(base: list[np.ndarray], rng: np.random.Generator) -> list[tuple[str, list[np.ndarray]]]:
     """The real-pen stages one by one (two draws each) and the ``realpen`` preset (three draws)."""
-    realpen_only = transforms(A.AugmentConfig.preset("realpen"))
+    realpen_only = transforms(AugmentOptions.preset("realpen"))
     rows = [("clean", base)]
     for name in ("jamo (realpen)", "pen (realpen)", "crop (realpen)", "form (realpen)"):
         for k in range(2):
             rows.append((f"{name.split()[0]} {k + 1}", [realpen_only[name](img, rng) for img in base]))
-    config = A.AugmentConfig.preset("realpen")
+    config = AugmentOptions.preset("realpen")
     rows += [(f"realpen {k + 1}", [A.apply(img, rng, config) for img in base]) for k in range(3)]
     return rows
 

@@ -12,7 +12,7 @@ warm-up pass over the first 20 images that initialises the kernels of the usual 
 * ``Reader int8 per crop``: ``easyocr.Reader(['en'], gpu=False)`` (quantize on, Reader's CPU default) and
   ``reader.recognize(gray)`` for each image, the image decoded with ``cv2.imread(..., IMREAD_GRAYSCALE)``;
 * ``Reader float per crop``: the same with ``quantize=False``;
-* ``eval int8 per crop``: :func:`easyocr_ko.evaluation.evaluate.read_eval_set` with ``quantize=True`` (what
+* ``eval int8 per crop``: :func:`easyocr_ko.evaluation.read.read_eval_set` with ``quantize=True`` (what
   ``easyocr-ko eval`` does by default on a CPU): Reader's quantized model, one image per batch;
 * ``eval float batched``: ``read_eval_set`` with ``quantize=False``, images batched by padded width (``--batch-size``);
 * ``eval float per crop``: ``read_eval_set`` with ``quantize=False, batch_size=1`` (separates batching from the rest).
@@ -108,8 +108,8 @@ def main() -> None:
     import easyocr
     import easyocr.easyocr as ee
 
-    from easyocr_ko.evaluation.evaluate import ReadSettings, read_eval_set
     from easyocr_ko.evaluation.models import resolve_model
+    from easyocr_ko.evaluation.read import ReadSettings, read_eval_set
     from easyocr_ko.evaluation.sets import load_eval_set
     from easyocr_ko.resources import offline_model_dir
     from easyocr_ko.trio.reader import ReaderSession, TrioLocation

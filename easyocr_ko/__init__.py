@@ -53,16 +53,16 @@ _LAZY: dict[str, tuple[str, str]] = {
     "run_import": ("easyocr_ko.datasets.importers", "run_import"),
     "folder_to_lmdb": ("easyocr_ko.datasets.dtrb", "folder_to_lmdb"),
     "finetune": ("easyocr_ko.training.finetune", "finetune"),
-    "load_run_config": ("easyocr_ko.training.finetune", "load_run_config"),
+    "load_run_config": ("easyocr_ko.training.state", "load_run_config"),
     "export": ("easyocr_ko.trio.export", "export_run"),
     "export_onnx": ("easyocr_ko.trio.onnx", "export_onnx"),
     "install_model": ("easyocr_ko.trio.export", "install_bundled"),
     "read": ("easyocr_ko.evaluation.read", "read"),
-    "EvalConfig": ("easyocr_ko.evaluation.evaluate", "EvalConfig"),
-    "ReadSettings": ("easyocr_ko.evaluation.evaluate", "ReadSettings"),
-    "EvalReport": ("easyocr_ko.evaluation.evaluate", "EvalReport"),
+    "EvalConfig": ("easyocr_ko.evaluation.options", "EvalConfig"),
+    "ReadSettings": ("easyocr_ko.evaluation.read", "ReadSettings"),
+    "EvalReport": ("easyocr_ko.evaluation.report", "EvalReport"),
     "evaluate": ("easyocr_ko.evaluation.evaluate", "evaluate"),
-    "top_candidates": ("easyocr_ko.evaluation.evaluate", "top_candidates"),
+    "top_candidates": ("easyocr_ko.evaluation.read", "top_candidates"),
     "Normalization": ("easyocr_ko.evaluation.metrics", "Normalization"),
     "format_report": ("easyocr_ko.evaluation.report", "format_report"),
 }
@@ -79,14 +79,16 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
     from easyocr_ko.config import FinetuneConfig, GenConfig, build_config
     from easyocr_ko.datasets.dtrb import folder_to_lmdb
     from easyocr_ko.datasets.importers import ImportConfig, run_import
-    from easyocr_ko.evaluation.evaluate import EvalConfig, EvalReport, ReadSettings, evaluate, top_candidates
+    from easyocr_ko.evaluation.evaluate import evaluate
     from easyocr_ko.evaluation.metrics import Normalization
-    from easyocr_ko.evaluation.read import read
-    from easyocr_ko.evaluation.report import format_report
+    from easyocr_ko.evaluation.options import EvalConfig
+    from easyocr_ko.evaluation.read import ReadSettings, read, top_candidates
+    from easyocr_ko.evaluation.report import EvalReport, format_report
     from easyocr_ko.synth.generate import generate
     from easyocr_ko.text.dictionary import load_dictionary
     from easyocr_ko.text.generator import TextMix, generate_texts
-    from easyocr_ko.training.finetune import finetune, load_run_config
+    from easyocr_ko.training.finetune import finetune
+    from easyocr_ko.training.state import load_run_config
     from easyocr_ko.trio.export import export_run as export
     from easyocr_ko.trio.export import install_bundled as install_model
     from easyocr_ko.trio.onnx import export_onnx

@@ -1,7 +1,9 @@
-"""Character sets: korean_g2's list, KS X 1001 Hangul, charset extension and the CTC label codec.
+"""Character sets: korean_g2's list, KS X 1001 Hangul, charset extension and the label codecs.
 
-Conventions (EasyOCR / DTRB ``CTCLabelConverter``): class 0 is the CTC blank and class ``i + 1`` is
-``character[i]``, so a model over ``character`` has ``num_class = len(character) + 1`` output rows.
+Conventions: for CTC (EasyOCR / DTRB ``CTCLabelConverter``, :class:`CTCCodec`) class 0 is the blank and class
+``i + 1`` is ``character[i]``, so a model over ``character`` has ``num_class = len(character) + 1`` output rows;
+for attention (DTRB ``AttnLabelConverter``, :class:`AttnCodec`) class 0 is ``[GO]``, class 1 is ``[s]`` (end of
+sentence) and class ``i + 2`` is ``character[i]`` (``num_class = len(character) + 2``).
 
 The default training charset is korean_g2's 1,008 characters in EasyOCR's order (95 printable ASCII then
 913 Hangul syllables) followed by every other character of the training labels, in code-point order.  When a
@@ -97,7 +99,46 @@ def describe_chars(counter: Counter, limit: int = 12) -> str:
     return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
 
 
-class CTCCodec:
+class _Codec:
+    """What both label codecs share: class ``first + i`` is ``character[i]``, the classes below ``first`` are
+    the codec's own (the CTC blank; ``[GO]`` and ``[s]``).
+
+    Args:
+        character: the character list.
+
+    Raises:
+        EasyOcrKoError: ``character`` is empty or has duplicates.
+    """
+
+    first = 1  # set by each codec
+
+    def __init__(self, character: str):
+        if not character:
+            raise EasyOcrKoError("empty character list")
+        if len(set(character)) != len(character):
+            raise EasyOcrKoError("character list has duplicates")
+        self.character = character
+        self.index = {c: i + self.first for i, c in enumerate(character)}
+
+    @property
+    def num_class(self) -> int:
+        """Output rows of the Prediction layer (the attention generator): ``len(character) + first``."""
+        return len(self.character) + self.first
+
+    def _classes(self, label: str) -> list[int]:
+        """The classes of ``label``'s characters.
+
+        Raises:
+            EasyOcrKoError: ``label`` holds a character outside the list.
+        """
+        try:
+            return [self.index[c] for c in label]
+        except KeyError as err:
+            raise EasyOcrKoError(
+                f"label {label!r} has {err.args[0]!r}, which is not in the character list") from None
+
+
+class CTCCodec(_Codec):
     """Encode labels to CTC targets and decode greedy paths, as EasyOCR's ``CTCLabelConverter``.
 
     Args:
@@ -107,18 +148,7 @@ class CTCCodec:
         EasyOcrKoError: ``character`` is empty or has duplicates.
     """
 
-    def __init__(self, character: str):
-        if not character:
-            raise EasyOcrKoError("empty character list")
-        if len(set(character)) != len(character):
-            raise EasyOcrKoError("character list has duplicates")
-        self.character = character
-        self.index = {c: i + 1 for i, c in enumerate(character)}
-
-    @property
-    def num_class(self) -> int:
-        """Output rows of the Prediction layer: ``len(character) + 1``."""
-        return len(self.character) + 1
+    first = 1
 
     def encode(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Targets for ``torch.nn.CTCLoss``.
@@ -132,11 +162,7 @@ class CTCCodec:
         """
         flat: list[int] = []
         for text in texts:
-            try:
-                flat += [self.index[c] for c in text]
-            except KeyError as err:
-                raise EasyOcrKoError(
-                    f"label {text!r} has {err.args[0]!r}, which is not in the character list") from None
+            flat += self._classes(text)
         return torch.tensor(flat, dtype=torch.int32), torch.tensor([len(t) for t in texts], dtype=torch.int32)
 
     def decode_greedy(self, indices: torch.Tensor) -> list[str]:
@@ -155,6 +181,69 @@ class CTCCodec:
                 prev = k
             out.append("".join(chars))
         return out
+
+
+class AttnCodec(_Codec):
+    """Encode labels for the attention decoder and decode its greedy output, as DTRB ``AttnLabelConverter``
+    (utils.py): class 0 = ``[GO]`` (also the padding, ignored by the loss), class 1 = ``[s]`` (end of
+    sentence), class ``i + 2`` = ``character[i]``.
+
+    Args:
+        character: the character list (no duplicates, not empty).
+
+    Raises:
+        EasyOcrKoError: ``character`` is empty or has duplicates.
+
+    >>> codec = AttnCodec("abc")
+    >>> text, length = codec.encode(["ab", "c"], batch_max_length=3)
+    >>> text.tolist(), length.tolist()
+    ([[0, 2, 3, 1, 0], [0, 4, 1, 0, 0]], [3, 2])
+    >>> codec.decode(text[:, 1:])
+    ['ab', 'c']
+    """
+
+    first = 2
+    GO = 0
+    EOS = 1
+    tokens = ("[GO]", "[s]")
+
+    def encode(self, texts: Sequence[str], batch_max_length: int = 25) -> tuple[torch.Tensor, torch.Tensor]:
+        """Decoder inputs and loss targets for a batch of labels.
+
+        Returns:
+            ``text``: int64 (N, batch_max_length + 2): ``[GO]``, the characters' classes, ``[s]``, then 0 padding.
+            Feed ``text[:, :-1]`` to ``model(images, text[:, :-1], is_train=True)`` and use ``text[:, 1:]`` as
+            the targets (both (N, batch_max_length + 1)); ``length``: int32 (N,), ``len(label) + 1`` (with [s]).
+
+        Raises:
+            EasyOcrKoError: a label is longer than ``batch_max_length`` or has a character outside the list.
+        """
+        out = torch.zeros(len(texts), batch_max_length + 2, dtype=torch.long)
+        for row, label in enumerate(texts):
+            if len(label) > batch_max_length:
+                raise EasyOcrKoError(f"label {label!r} has {len(label)} characters, more than batch_max_length "
+                                     f"{batch_max_length}")
+            classes = self._classes(label) + [self.EOS]
+            out[row, 1:1 + len(classes)] = torch.tensor(classes, dtype=torch.long)
+        return out, torch.tensor([len(t) + 1 for t in texts], dtype=torch.int32)
+
+    def decode(self, indices: torch.Tensor) -> list[str]:
+        """Strings from class indices, int (N, T) (e.g. ``logits.argmax(2)``): each row read up to its first
+        ``[s]``; ``[GO]`` (never a character) is skipped."""
+        out = []
+        for row in indices.tolist():
+            chars = []
+            for k in row:
+                if k == self.EOS:
+                    break
+                if k >= 2:
+                    chars.append(self.character[k - 2])
+            out.append("".join(chars))
+        return out
+
+    def decode_logits(self, logits: torch.Tensor) -> list[str]:
+        """Greedy strings from decoder logits float (N, T, num_class) (argmax per step, up to ``[s]``)."""
+        return self.decode(logits.argmax(dim=2))
 
 
 def normalize_label(text: str) -> str:

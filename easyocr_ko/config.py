@@ -1,7 +1,15 @@
-"""One frozen dataclass per verb, resolved as: defaults < ``--config file.yaml`` < explicit CLI options.
+"""The verbs' configs: each verb's options are one frozen dataclass; those of ``gen``, ``finetune`` and ``import``
+are resolved as defaults < ``--config file.yaml`` < explicit CLI options (:func:`build_config`, with
+:func:`check_types`; written back by :func:`to_dict` / :func:`save_config`).
+
+Defined here: :class:`GenConfig` (``gen``) and :class:`FinetuneConfig` (``finetune``).  The other verbs' configs
+live beside the code they configure, whose layers this core module may not import:
+:class:`easyocr_ko.datasets.importers.options.ImportConfig` (``import``),
+:class:`easyocr_ko.evaluation.options.EvalConfig` (``eval``) and :class:`easyocr_ko.demo.app.DemoConfig`
+(``demo``).
 
 Every run saves its resolved config next to what it wrote (``gen_config.yaml``, ``config.yaml`` in a run
-folder), so a result can always be traced back to the options that made it.
+folder, ``import_config.yaml``), so a result can always be traced back to the options that made it.
 
 The options of the image augmentation (:class:`AugmentOptions`, its presets and the parser of ``--augment``
 specs) live here too, below the image code of :mod:`easyocr_ko.synth.augment`, so that a verb's config can
@@ -16,7 +24,7 @@ import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -241,7 +249,7 @@ class AugmentOptions:
     """Which transforms of :mod:`easyocr_ko.synth.augment` run, how often (``*_p`` in [0, 1]) and how strongly.
 
     Pure data: the image code is :func:`easyocr_ko.synth.augment.apply`, and
-    :class:`easyocr_ko.synth.augment.AugmentConfig` is this class made callable as ``f(gray, rng) -> gray``.
+    :func:`easyocr_ko.synth.augment.augment_transform` makes the ``f(gray, rng) -> gray`` of a spec.
     Strengths in px are px at imgH 64 and scale with the image height.  All ``*_p = 0`` (the ``none`` preset)
     makes ``apply`` the identity.  Build one with :meth:`parse` (a preset name and overrides) or directly;
     every field is range-checked so that no setting destroys legibility.
@@ -324,11 +332,8 @@ class AugmentOptions:
             raise EasyOcrKoError(f"augment option jpeg_quality must be an integer, got {self.jpeg_quality}")
 
     @classmethod
-    def preset(cls: type[_Options], name: str) -> _Options:
+    def preset(cls, name: str) -> AugmentOptions:
         """The named preset (case and surrounding blanks ignored): one of :data:`AUGMENT_PRESET_NAMES`.
-
-        Returns:
-            An instance of ``cls``.
 
         Raises:
             EasyOcrKoError: unknown name (the message lists the presets).
@@ -339,20 +344,16 @@ class AugmentOptions:
         return cls(**_AUGMENT_PRESETS[key])
 
     @classmethod
-    def parse(cls: type[_Options], spec: str | Mapping[str, Any] | AugmentOptions | None) -> _Options:
+    def parse(cls, spec: str | Mapping[str, Any] | AugmentOptions | None) -> AugmentOptions:
         """Options from a preset name with optional overrides.
 
         Accepted forms: ``None`` or ``""`` (= ``none``); ``"handwriting"``;
         ``"handwriting,elastic_p=0.8,blur_sigma=1.5"`` (a preset then ``key=value`` overrides; without a
         leading preset name the base is ``none``); a mapping with an optional ``preset`` key and field
-        overrides (as read from YAML); an instance of ``cls`` (returned as is; another :class:`AugmentOptions`
-        is converted to ``cls``).
+        overrides (as read from YAML); an :class:`AugmentOptions` (returned as is).
 
         Args:
             spec: the spec.
-
-        Returns:
-            An instance of ``cls``.
 
         Raises:
             EasyOcrKoError: unknown preset or option, an override that is not ``key=value``, a value that is
@@ -360,10 +361,8 @@ class AugmentOptions:
         """
         if spec is None:
             return cls.preset("none")
-        if isinstance(spec, cls):
-            return spec
         if isinstance(spec, AugmentOptions):
-            return cls(**{f.name: getattr(spec, f.name) for f in fields(spec)})
+            return spec
         name, overrides = _split_augment_spec(spec)
         base = cls.preset(name)
         known = {f.name for f in fields(cls)}
@@ -466,7 +465,6 @@ _AUGMENT_PRESETS: dict[str, dict[str, Any]] = {
                     jamo_p=0.6, pen_p=0.6),
 }
 AUGMENT_PRESET_NAMES = tuple(_AUGMENT_PRESETS)  # ("none", "light", "handwriting", "full", "realpen")
-_Options = TypeVar("_Options", bound=AugmentOptions)
 
 
 MAX_GEN_COUNT = 999_999_999

@@ -12,8 +12,9 @@ Every write that must not leave a half-written file goes through a temporary sib
 into place from them would be unreadable for other users.  These helpers give what a plain ``open``/``mkdir``
 would (0666/0777 minus the umask).
 
-A failed ``write()`` (full disk, I/O error) raises an ``OSError`` without a file name; :func:`named_os_errors`
-and the writers here give it the path being written, so the CLI can say in one line what failed and where.
+A failed ``write()`` (full disk, I/O error) raises an ``OSError`` without a file name; the context manager
+:func:`os_errors_naming` (and its decorator form :func:`os_errors_naming_arg`) and the writers here give it the
+path being written, so the CLI can say in one line what failed and where.
 :func:`ensure_dir` creates a folder and says ``PATH is not a folder`` (:class:`NotAFolderError`) where ``mkdir``
 would say ``PATH: File exists``; the writers here create their folders with it.
 """
@@ -39,8 +40,8 @@ __all__ = [
     "ensure_dir",
     "file_sha256",
     "make_temp_dir",
-    "named_os_errors",
-    "names_os_errors",
+    "os_errors_naming",
+    "os_errors_naming_arg",
     "replace_dir",
     "replace_files_atomic",
     "swap_leftovers",
@@ -101,8 +102,12 @@ def with_path(err: OSError, path: Path | str) -> OSError:
 
 
 @contextlib.contextmanager
-def named_os_errors(path: Path | str) -> Iterator[None]:
-    """Re-raise an ``OSError`` that names no file as one naming ``path`` (the file or folder being written).
+def os_errors_naming(path: Path | str) -> Iterator[None]:
+    """A context manager: re-raise an ``OSError`` of its block that names no file as one naming ``path`` (the file
+    or folder being written).
+
+    >>> with os_errors_naming("out/labels.txt"):  # doctest: +SKIP
+    ...     write_all()
 
     Raises:
         OSError: the block's ``OSError``, naming ``path`` if it named no file.
@@ -116,12 +121,17 @@ def named_os_errors(path: Path | str) -> Iterator[None]:
         raise named from err
 
 
-def names_os_errors(path_of: Callable[..., Path | str]) -> Callable:
-    """Decorator form of :func:`named_os_errors`: ``path_of(*args, **kwargs)`` gives the path to name."""
+def os_errors_naming_arg(path_of: Callable[..., Path | str]) -> Callable:
+    """A decorator: :func:`os_errors_naming` around the whole function, naming the path that
+    ``path_of(*args, **kwargs)`` picks from the function's arguments.
+
+    >>> @os_errors_naming_arg(lambda config, *args, **kwargs: config.output)  # doctest: +SKIP
+    ... def generate(config): ...
+    """
     def decorate(func: Callable) -> Callable:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with named_os_errors(path_of(*args, **kwargs)):
+            with os_errors_naming(path_of(*args, **kwargs)):
                 return func(*args, **kwargs)
         return wrapper
     return decorate
@@ -145,7 +155,7 @@ def ensure_dir(path: Path | str) -> Path:
         OSError: naming ``path`` when the folder cannot be created (permissions, a full disk).
     """
     path = check_folder_path(path)
-    with named_os_errors(path):
+    with os_errors_naming(path):
         path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -240,10 +250,10 @@ def atomic_path(path: Path | str, suffix: str = "") -> Iterator[Path]:
     path = Path(path)
     tmp = _temp_sibling(path, suffix)
     ensure_dir(path.parent)
-    with named_os_errors(path):
+    with os_errors_naming(path):
         tmp.unlink(missing_ok=True)  # a killed run's leftover, or a link: never written through
     try:
-        with named_os_errors(path):
+        with os_errors_naming(path):
             yield tmp
             os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, path)
@@ -276,7 +286,7 @@ def _stage(path: Path, write: Callable[[Path], object]) -> Path:
     """Write ``path``'s new content to its temporary sibling with ``write(tmp)``; return the sibling."""
     tmp = _temp_sibling(path)
     try:
-        with named_os_errors(path):
+        with os_errors_naming(path):
             tmp.unlink(missing_ok=True)
             write(tmp)
             os.chmod(tmp, 0o666 & ~_umask())
@@ -342,7 +352,7 @@ def replace_files_atomic(writers: Mapping[Path, Callable[[Path], object]]) -> No
             ensure_dir(target.parent)
             staged[target] = _stage(target, write)
         for target, tmp in staged.items():
-            with named_os_errors(target):
+            with os_errors_naming(target):
                 backup = _keep_copy(target) if target.exists() and len(staged) > 1 else None
                 if backup is not None:
                     backups.append(backup)
@@ -376,7 +386,7 @@ def replace_dir(src: Path, dst: Path) -> None:
     """
     src, dst = Path(src), Path(dst)
     old = None
-    with named_os_errors(dst):
+    with os_errors_naming(dst):
         if dst.exists() or dst.is_symlink():
             old = src.with_name(f"{src.name}.old")
             _remove(old)
@@ -403,7 +413,7 @@ def atomic_dir(path: Path | str) -> Iterator[Path]:
     """
     path = Path(path)
     ensure_dir(path.parent)
-    with named_os_errors(path):
+    with os_errors_naming(path):
         for leftover in path.parent.glob(f".{path.name}.tmp-*"):
             _remove(leftover)
         tmp = make_temp_dir(path.parent, f".{path.name}.tmp-")

@@ -59,3 +59,32 @@ def reader_first_passes(reader, crops: list) -> tuple[list, list]:
     finally:
         hook.remove()
     return theirs, firsts
+
+
+def recognize(model, codec, crops: list, imgH: int = 64) -> list[tuple[str, float]]:
+    """Read greyscale crops one by one as a CPU ``Reader.recognize`` does (each crop its own batch, Reader's
+    contrast retry): ``(text, confidence)`` per crop."""
+    from easyocr_ko.recognizer.predict import RecognizeOptions, read_batch
+
+    return [(r.text, r.confidence) for crop in crops
+            for r in read_batch(model, codec, [crop], RecognizeOptions(imgH=imgH))]
+
+
+def folder_set(root: Path, words: list[str], height: int = 32, fonts: list[Path] | None = None,
+               kinds: list[str] | None = None) -> Path:
+    """A DTRB folder (gt.txt + PNGs) of ``words`` for eval; with ``fonts``, gen's fonts.tsv (word k drawn with font
+    k mod len(fonts)), with ``kinds`` also its ``kind`` column (word k has kind k mod len(kinds)).  Every third
+    word is drawn 9 px taller, and words shift by 0-2 px."""
+    (root / "images").mkdir(parents=True)
+    gt, manifest = [], ["index\timage\tfont\tfamily" + ("\tkind\trenderer" if kinds else "")]
+    for k, word in enumerate(words):
+        font = fonts[k % len(fonts)] if fonts else FONT
+        name = f"images/{k + 1:09d}.png"
+        (root / name).write_bytes(render_png(word, height if k % 3 else height + 9, font=font, offset=k % 3))
+        gt.append(f"{name}\t{word}")
+        manifest.append(f"{k + 1}\t{name}\t{font.name}\t{font.stem}"
+                        + (f"\t{kinds[k % len(kinds)]}\ttrdg" if kinds else ""))
+    (root / "gt.txt").write_text("\n".join(gt) + "\n", encoding="utf-8")
+    if fonts:
+        (root / "fonts.tsv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    return root

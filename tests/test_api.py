@@ -45,6 +45,7 @@ def _readme_api_blocks() -> list[str]:
     return re.findall(r"^```python\n(.*?)^```", section.group(1), re.S | re.M)
 
 
+@pytest.mark.slow  # runs README's examples: easyocr.Reader and CRAFT
 def test_readme_python_api_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The blocks run in order in one namespace, in a folder that stands for the repository root (its
     ``tests/data`` is the repository's), and give what their comments say."""
@@ -60,4 +61,4 @@ def test_readme_python_api_examples_run(tmp_path: Path, monkeypatch: pytest.Monk
     assert sorted(namespace["paths"]) == ["pth", "py", "yaml"]
     assert all(path.is_file() for path in namespace["paths"].values())
     assert set(namespace["cer"]) == {"korean_hw", "mine"}
-    assert [row["text"] for row in namespace["rows"]] == ["서울", "평양", "Seoul", "Pyeongyang", "56kK(m", "205Km"]
+    assert [row["text"] for row in namespace["rows"]] == ["서울", "평양", "Seoul", "Pyeongyang", "56km", "205Km"]

@@ -1,10 +1,12 @@
-"""Charset: korean_g2's list, KS X 1001, CTC codec, and Prediction rows carried over by character."""
+"""Charset: korean_g2's list, KS X 1001, the CTC and attention codecs, and Prediction rows carried over by
+character."""
 from __future__ import annotations
 
 import pytest
 import torch
 
 from easyocr_ko.charset import (
+    AttnCodec,
     CTCCodec,
     adapt_prediction,
     build_charset,
@@ -56,6 +58,28 @@ def test_codec_roundtrip_and_unknown():
     with pytest.raises(EasyOcrKoError, match="'라'"):
         codec.encode(["가라"])
     assert outside_charset(["가라라", "x"], "가나").most_common() == [("라", 2), ("x", 1)]
+
+
+def test_attn_codec_round_trip_and_one_error_type():
+    codec = AttnCodec("abcdefghij")  # [GO] = 0, [s] = 1, 'a' = 2 ... 'j' = 11
+    text, length = codec.encode(["abc", "j", ""], batch_max_length=4)
+    assert text.dtype == torch.long and text.shape == (3, 6) and length.tolist() == [4, 2, 1]
+    assert length.dtype == torch.int32 and codec.num_class == 12
+    assert text.tolist() == [[0, 2, 3, 4, 1, 0], [0, 11, 1, 0, 0, 0], [0, 1, 0, 0, 0, 0]]
+    assert codec.decode(text[:, 1:]) == ["abc", "j", ""]
+    assert codec.decode(torch.tensor([[2, 0, 3, 1, 4]])) == ["ab"]  # [GO] skipped, stop at [s]
+    logits = torch.nn.functional.one_hot(text[:, 1:], codec.num_class).float()  # (N, S, C)
+    assert codec.decode_logits(logits) == ["abc", "j", ""]
+    # the faults CTCCodec reports as EasyOcrKoError are EasyOcrKoError here too
+    with pytest.raises(EasyOcrKoError, match="batch_max_length"):
+        codec.encode(["abcde"], batch_max_length=4)
+    with pytest.raises(EasyOcrKoError, match="not in the character list"):
+        codec.encode(["xyz"], batch_max_length=4)
+    for codec_type in (AttnCodec, CTCCodec):
+        with pytest.raises(EasyOcrKoError, match="empty character list"):
+            codec_type("")
+        with pytest.raises(EasyOcrKoError, match="duplicates"):
+            codec_type("abca")
 
 
 def test_adapt_prediction_copies_rows_bit_for_bit_by_character():

@@ -246,3 +246,27 @@ def test_augment_options_parse_presets_and_overrides() -> None:
         AugmentOptions.parse("fancy")
     with pytest.raises(EasyOcrKoError, match=r"slant_max must be in \[0, 0.7\]"):
         AugmentOptions(slant_max=2.0)
+
+
+def test_augment_options_parse_overrides_without_a_preset_and_mappings() -> None:
+    assert AugmentOptions.parse("handwriting") == AugmentOptions.preset(" Handwriting ")
+    assert AugmentOptions.parse("blur_p=0.5") == AugmentOptions(blur_p=0.5)
+    m = AugmentOptions.parse({"preset": "light", "noise_p": 1})
+    assert m.noise_p == 1.0 and m.stroke_p == AugmentOptions.preset("light").stroke_p
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("fancy", "unknown augment preset 'fancy': choose one of none, light, handwriting, full"),
+    ("light,warp_p=0.5", "unknown augment option 'warp_p'"),
+    ("light,blur_p", "augment option 'blur_p' must be key=value"),
+    ("light,blur_p=often", "augment option blur_p must be a number, got 'often'"),
+    ("light,blur_p=1.5", r"augment option blur_p must be in \[0, 1\], got 1.5"),
+    ("elastic_alpha=40", r"augment option elastic_alpha must be in \[0, 5\], got 40.0"),
+    ("jpeg_quality=33.5", "augment option jpeg_quality must be an integer"),
+    ({"preset": "light", "noise_p": True}, "augment option noise_p must be a number, got True"),
+    (3, "augment must be a preset name or a mapping, got int"),
+])
+def test_augment_options_parse_errors_are_clear_one_liners(spec: object, message: str) -> None:
+    with pytest.raises(EasyOcrKoError, match=message) as err:
+        AugmentOptions.parse(spec)  # type: ignore[arg-type]
+    assert "\n" not in str(err.value)

@@ -15,7 +15,7 @@ from easyocr_ko.fsutil import (
     atomic_path,
     describe_os_error,
     make_temp_dir,
-    named_os_errors,
+    os_errors_naming,
     replace_dir,
     replace_files_atomic,
     temp_dir,
@@ -221,8 +221,8 @@ def test_atomic_dir_builds_beside_and_swaps_in(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- errors that name their path
 
-def test_named_os_errors_names_only_unnamed_errors(tmp_path: Path) -> None:
-    with pytest.raises(OSError) as info, named_os_errors(tmp_path / "x"):
+def test_os_errors_naming_names_only_unnamed_errors(tmp_path: Path) -> None:
+    with pytest.raises(OSError) as info, os_errors_naming(tmp_path / "x"):
         raise OSError(errno.EROFS, "Read-only file system")
     assert info.value.filename == str(tmp_path / "x") and isinstance(info.value.__cause__, OSError)
     named = FileNotFoundError(errno.ENOENT, "No such file or directory", "other")

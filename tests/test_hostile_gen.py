@@ -162,6 +162,7 @@ def _one_line(text: str, start: str) -> str:
 
 # ---------------------------------------------------------------- P: a worker that dies
 
+@pytest.mark.slow  # real gen process groups
 def test_P_a_killed_worker_ends_gen_with_one_line(tmp_path: Path, gens) -> None:
     out = tmp_path / "out"
     gen = gens(out, "-c", 30000, "--workers", 2)  # long enough to be caught rendering on a loaded CI machine
@@ -199,6 +200,7 @@ def test_P_resume_after_a_killed_worker_keeps_the_finished_split(tmp_path: Path,
 
 # ---------------------------------------------------------------- O: SIGTERM or kill -9 to gen itself
 
+@pytest.mark.slow  # real gen process groups
 def test_O_sigterm_is_handled_as_ctrl_c(tmp_path: Path, gens) -> None:
     gen = gens(tmp_path / "out", "-c", 3000, "--workers", 2)
     gen.rendering()
@@ -209,6 +211,7 @@ def test_O_sigterm_is_handled_as_ctrl_c(tmp_path: Path, gens) -> None:
     assert not list((tmp_path / "out").glob(".gen-tmp-*"))
 
 
+@pytest.mark.slow  # real gen process groups
 def test_O_kill_9_of_gen_leaves_no_worker_and_no_traceback(tmp_path: Path, gens) -> None:
     gen = gens(tmp_path / "out", "-c", 3000, "--workers", 2)
     gen.rendering()
@@ -220,6 +223,7 @@ def test_O_kill_9_of_gen_leaves_no_worker_and_no_traceback(tmp_path: Path, gens)
 
 # ---------------------------------------------------------------- N: Ctrl-C to the process group
 
+@pytest.mark.slow  # real gen process groups
 def test_N_ctrl_c_to_the_group_prints_one_line(tmp_path: Path, gens) -> None:
     gen = gens(tmp_path / "out", "-c", 3000, "--workers", 2)
     gen.rendering()
@@ -252,6 +256,7 @@ def test_S_count_over_the_limit_is_refused_before_any_folder(tmp_path: Path, whe
     assert not out.exists()
 
 
+@pytest.mark.slow  # real gen process groups
 def test_S_a_large_count_starts_writing_at_once_in_bounded_memory(tmp_path: Path, gens) -> None:
     out = tmp_path / "out"
     gen = gens(out, "-c", 999_999_999, "--workers", 1)

@@ -135,7 +135,7 @@ def test_d01_read_refuses_pickle_pth(tmp_path: Path, trio: Path) -> None:
 
 def test_d01_eval_and_install_model_refuse_pickle_pth(tmp_path: Path, trio: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from easyocr_ko.evaluation.evaluate import resolve_model
+    from easyocr_ko.evaluation.models import resolve_model
     from easyocr_ko.trio.export import install_bundled
 
     marker = tmp_path / "code_ran"
@@ -189,7 +189,7 @@ def _dataset_with_a_corrupt_image(root: Path) -> Path:
 def test_d03_corrupt_png_body_is_skipped_and_counted_by_finetune_and_eval(tmp_path: Path, init: Path) -> None:
     from easyocr_ko.config import FinetuneConfig
     from easyocr_ko.datasets.batches import RecognitionData
-    from easyocr_ko.evaluation.evaluate import load_eval_set
+    from easyocr_ko.evaluation.sets import load_eval_set
     from easyocr_ko.training.finetune import finetune
 
     root = _dataset_with_a_corrupt_image(tmp_path / "data")

@@ -218,6 +218,7 @@ def stopped(tmp_path_factory, data, init) -> SimpleNamespace:
                            stderr=(folder / "stderr.txt").read_text())
 
 
+@pytest.mark.slow  # finetune --nproc 2: real processes
 def test_F_sigterm_to_nproc_launcher_stops_every_rank(stopped):
     """The issue's acceptance check: kill -TERM to ``finetune --nproc 2`` leaves no process of the run alive within
     30 s, exit 130, ``last.pth`` at the step it stopped (the one logged), one final line."""
@@ -231,6 +232,7 @@ def test_F_sigterm_to_nproc_launcher_stops_every_rank(stopped):
     _one_final_line(stopped.stderr, INTERRUPTED)
 
 
+@pytest.mark.slow  # finetune --nproc 2: real processes
 def test_U_no_broadcast_buffers_warning_under_nproc(stopped):
     assert "broadcast_buffers" not in stopped.stderr and "FutureWarning" not in stopped.stderr, stopped.stderr[-4000:]
 

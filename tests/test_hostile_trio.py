@@ -165,6 +165,7 @@ def test_I_trio_without_fingerprint_is_refused_while_swap_leftovers_lie_beside_i
     assert f".{NAME}.pth.old" in str(refused.value) and "\n" not in str(refused.value)
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_I_fingerprinted_trio_loads_in_plain_easyocr_reader(tmp_path: Path) -> None:
     """The yaml's extra key is ignored by EasyOCR (it reads imgH, lang_list, character_list, symbols and
     network_params); a leftover of a swap that completed does not refuse a trio whose fingerprints match."""
@@ -334,16 +335,16 @@ def test_T_curves_log_axis_logs_no_missing_glyph(tmp_path: Path, monkeypatch: py
     import matplotlib
 
     from easyocr_ko import plotting
-    from easyocr_ko.training import finetune
+    from easyocr_ko.training import loggers
 
     run = _metrics_run(tmp_path)
     nanum = plotting.korean_rc()["font.family"][1]
     with monkeypatch.context() as patch:  # the capture works: NanumGothic first loses the minus sign
-        patch.setattr(finetune, "korean_rc", lambda: {"font.family": [nanum, "DejaVu Sans"]})
+        patch.setattr(loggers, "korean_rc", lambda: {"font.family": [nanum, "DejaVu Sans"]})
         with _MatplotlibLog() as logged:
-            finetune.RunLog(run, stream=None).plot()
+            loggers.RunLog(run, stream=None).plot()
         assert any("does not have a glyph" in m for m in logged), logged
     with matplotlib.rc_context({"font.family": [nanum], "axes.unicode_minus": True}), _MatplotlibLog() as logged:
-        finetune.RunLog(run, stream=None).plot()
+        loggers.RunLog(run, stream=None).plot()
     assert not [m for m in logged if "glyph" in m], logged
     assert (run / "curves.png").read_bytes()[:4] == b"\x89PNG"

@@ -1,21 +1,25 @@
-"""The package's layout: imports only run downward through the pipeline's layers, and no function is long.
+"""The package's layout: imports only run downward through the pipeline's layers, no modules import each other
+(directly or in a circle, within a layer too), and no function is long.
 
 Layers, lowest first (a module may import its own layer's modules of the same subpackage and any lower layer):
 
-0. core: ``errors``, ``fsutil``, ``hangul``, ``resources``, ``plotting``, ``config``, ``charset``, the package
-   ``__init__``
+0. core: ``errors``, ``fsutil``, ``hangul``, ``resources``, ``seeding``, ``plotting``, ``config``, ``charset``, the
+   package ``__init__``
 1. ``text`` (dictionaries, text lines) and ``recognizer`` (network, weights, preprocessing, decoding)
 2. ``datasets`` (DTRB on disk, split writer, importers, batches)
 3. ``synth`` (fonts, rendering, augmentation, gen)
-4. ``trio`` (EasyOCR's custom-model contract, Reader)
-5. ``evaluation`` (metrics, eval)
-6. ``training`` (finetune, distributed) and ``demo`` (the web demo: reading uploads and drawings, the page)
+4. ``trio`` (EasyOCR's custom-model contract, Reader, ONNX)
+5. ``evaluation`` (metrics, models, sets, results, read, options, report, evaluate: each imports only those
+   before it)
+6. ``training`` (finetune, state, data, charset choice, network, losses, validation, loggers, distributed) and
+   ``demo`` (the web demo: reading uploads and drawings, the page)
 7. ``cli``
 8. ``__main__`` (``python -m easyocr_ko``)
 """
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,6 +96,87 @@ def test_core_modules_do_not_import_each_other_in_a_cycle() -> None:
     for module, imported in core.items():
         for other in imported & set(core):
             assert module not in core[other], f"{module} and {other} import each other"
+
+
+def _run_time_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements run when a module is imported: its top level, into ``if``/``try``/``with`` blocks and class
+    bodies, but not into functions (imported when called) nor ``if TYPE_CHECKING:`` blocks (never run)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            if not (isinstance(stmt.test, ast.Name) and stmt.test.id == "TYPE_CHECKING"):
+                yield from _run_time_statements(stmt.body)
+            yield from _run_time_statements(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody):
+                yield from _run_time_statements(block)
+        elif isinstance(stmt, (ast.With, ast.ClassDef)):
+            yield from _run_time_statements(stmt.body)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """``{module: the package modules it imports at module level}`` over the whole package (``bundled`` aside).
+    ``from easyocr_ko.pkg import name`` counts as importing ``easyocr_ko.pkg.name`` when that is a module."""
+    modules = dict(_modules())
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        edges = set()
+        for stmt in _run_time_statements(ast.parse(path.read_text(encoding="utf-8")).body):
+            if isinstance(stmt, ast.ImportFrom) and stmt.module and stmt.module.startswith("easyocr_ko"):
+                named = {f"{stmt.module}.{a.name}" for a in stmt.names} & modules.keys()
+                edges |= named or {stmt.module}
+            elif isinstance(stmt, ast.Import):
+                edges |= {a.name for a in stmt.names if a.name.startswith("easyocr_ko")}
+        graph[module] = (edges & modules.keys()) - {module}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles of ``graph``: its strongly connected components of more than one module (Tarjan),
+    each sorted; a module importing itself is not counted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_import_cycles_finds_a_circle_and_only_a_circle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_circle_in_the_package() -> None:
+    """No two modules of the package import each other, directly or through others, when imported (module-level
+    imports; ``if TYPE_CHECKING:`` blocks and imports inside functions aside)."""
+    graph = import_graph()
+    assert "easyocr_ko.evaluation.evaluate" in graph and graph["easyocr_ko.evaluation.evaluate"]
+    cycles = import_cycles(graph)
+    assert not cycles, "\n".join(" <-> ".join(c) for c in cycles)
 
 
 @pytest.mark.parametrize("module,path", _modules(), ids=lambda v: v if isinstance(v, str) else "")

@@ -10,8 +10,8 @@ Two uses:
   characters with their probabilities.
 
 The work is done by :func:`easyocr_ko.evaluation.evaluate.evaluate` (models: :mod:`easyocr_ko.evaluation.models`,
-the set: :mod:`easyocr_ko.evaluation.sets`, output: :mod:`easyocr_ko.evaluation.report`) and
-:func:`easyocr_ko.evaluation.evaluate.top_candidates`.
+the set: :mod:`easyocr_ko.evaluation.sets`, reading: :mod:`easyocr_ko.evaluation.read`, output:
+:mod:`easyocr_ko.evaluation.report`) and :func:`easyocr_ko.evaluation.read.top_candidates`.
 
 Errors are raised as :class:`~easyocr_ko.errors.EasyOcrKoError` / ``OSError`` (``FileNotFoundError`` ...); the
 group turns them into one line ``easyocr-ko: error: ...`` and exit status 1.
@@ -55,6 +55,9 @@ def _langs(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[st
               help="Reader's lang_list: built-in models ignore characters outside these languages, as Reader.")
 @click.option("--quantize/--no-quantize", default=True, show_default=True,
               help="Reader's int8 quantization on CPU (its default); --no-quantize reads batched float32.")
+@click.option("--engine", type=click.Choice(["reader", "onnx"]), default="reader", show_default=True,
+              help="reader: PyTorch, as EasyOCR's Reader; onnx: onnxruntime on the CPU, the same readings (CTC "
+              "models; needs pip install onnxruntime), for speed comparisons.")
 @click.option("--device", default="auto", show_default=True,
               help="auto | cpu | cuda | cuda:N | mps (Reader's gpu=; auto: CUDA, else CPU).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
@@ -70,14 +73,16 @@ def _langs(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[st
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json's content instead of tables.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def eval_cmd(data: Path | None, models: tuple[str, ...], output: Path | None, image: Path | None, top_n: int,
-             split: str, checkpoint: str, lang_list: tuple[str, ...], quantize: bool, device: str, batch_size: int,
-             limit: int | None, seed: int, nfc: bool, collapse_spaces: bool, remove_spaces: bool, casefold: bool,
-             min_group: int, as_json: bool, quiet: bool) -> None:
+             split: str, checkpoint: str, lang_list: tuple[str, ...], quantize: bool, engine: str, device: str,
+             batch_size: int, limit: int | None, seed: int, nfc: bool, collapse_spaces: bool, remove_spaces: bool,
+             casefold: bool, min_group: int, as_json: bool, quiet: bool) -> None:
     """Compare recognizers (stock EasyOCR models, fine-tuned runs, exported trios) on one evaluation set with
     the numbers easyocr.Reader delivers: accuracy, norm_ED, CER, jamo CER, per font / content kind / length,
     confusions; or show the top-n candidates per position for one image."""
-    from easyocr_ko.evaluation.evaluate import EvalConfig, ReadSettings, evaluate, top_candidates
+    from easyocr_ko.evaluation.evaluate import evaluate
     from easyocr_ko.evaluation.metrics import Normalization
+    from easyocr_ko.evaluation.options import EvalConfig
+    from easyocr_ko.evaluation.read import ReadSettings, top_candidates
     from easyocr_ko.evaluation.report import format_report
 
     if (data is None) == (image is None):
@@ -85,6 +90,8 @@ def eval_cmd(data: Path | None, models: tuple[str, ...], output: Path | None, im
     if image is not None:
         if len(models) != 1:
             raise click.UsageError("--image takes exactly one --model")
+        if engine != "reader":
+            raise click.UsageError("--engine onnx reads --data sets; --image shows the Reader engine's candidates")
         top = top_candidates(models[0], image, top_n, lang_list, quantize, device, checkpoint)
         if as_json:
             click.echo(json.dumps({"text": top.text, "confidence": top.confidence, "contrast_pass": top.contrast_pass,
@@ -100,7 +107,7 @@ def eval_cmd(data: Path | None, models: tuple[str, ...], output: Path | None, im
     assert data is not None  # checked above: --data or --image
     config = EvalConfig(
         data=data, models=models, output=output, split=split, checkpoint=checkpoint,
-        read=ReadSettings(lang_list=lang_list, quantize=quantize, device=device, batch_size=batch_size),
+        read=ReadSettings(lang_list=lang_list, quantize=quantize, device=device, batch_size=batch_size, engine=engine),
         normalization=Normalization(nfc=nfc, collapse_spaces=collapse_spaces, remove_spaces=remove_spaces,
                                     casefold=casefold),
         limit=limit, seed=seed, min_group=min_group)

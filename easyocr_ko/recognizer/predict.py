@@ -14,10 +14,10 @@ and ``easyocr/easyocr.py``).
 * model: on CPU ``Reader`` applies ``torch.quantization.quantize_dynamic(model, dtype=torch.qint8)`` unless
   ``quantize=False`` (:func:`quantize_like_reader`).  Dynamic quantization scales activations by the range
   of the whole batch, so a quantized model gives Reader's numbers only when every crop is its own batch, as
-  the CPU ``Reader.recognize`` reads them (:func:`recognize`).  A float model gives the same strings when
-  crops of the same padded width are batched (:func:`read_batch`), up to float rounding.
+  the CPU ``Reader.recognize`` reads them (a :func:`read_batch` per crop).  A float model gives the same strings
+  when crops of the same padded width are batched (:func:`read_batch`), up to float rounding.
 
-Attention models (DTRB ``Prediction: Attn``, :class:`easyocr_ko.recognizer.dtrb.AttnCodec`), which Reader
+Attention models (DTRB ``Prediction: Attn``, :class:`easyocr_ko.charset.AttnCodec`), which Reader
 cannot decode, are read the same way (preprocessing, batches, the contrast pass) with DTRB's decoding instead
 of CTC's: the greedy steps up to the first ``[s]``, confidence = the product of the steps' max probabilities up
 to and including ``[s]`` (DTRB ``test.py``'s ``pred_max_prob.cumprod(dim=0)[-1]``), with Reader's ignored
@@ -26,7 +26,7 @@ classes zeroed first.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,14 +35,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from easyocr_ko.charset import CTCCodec
+from easyocr_ko.charset import AttnCodec, CTCCodec
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.recognizer.dtrb import AttnCodec
 from easyocr_ko.recognizer.transforms import align_collate, batch_width, resize_to_height
 
 __all__ = ["READER_DEFAULT_SYMBOLS", "custom_mean", "language_characters", "reader_allowed_characters",
            "reader_ignore_idx", "reader_probabilities", "probabilities", "decode", "Candidate", "top_n",
-           "quantize_like_reader", "Reading", "read_batch", "recognize"]
+           "quantize_like_reader", "Reading", "RecognizeOptions", "preprocess_crops", "read_passes", "read_batch"]
 
 #: ``Reader.setLanguageList``'s allow-list symbols when a model gives neither ``symbols`` nor ``character_list``.
 READER_DEFAULT_SYMBOLS = "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ "
@@ -163,7 +162,7 @@ def decode(logits: torch.Tensor, codec: CTCCodec | AttnCodec,
         logits: float (N, T, num_class); CTC: class 0 = blank, class ``i + 1`` = ``codec.character[i]``;
             Attn: class 0 = [GO], 1 = [s], ``i + 2`` = ``codec.character[i]``, T = batch_max_length + 1.
         codec: the model's codec (:class:`~easyocr_ko.charset.CTCCodec` or
-            :class:`~easyocr_ko.recognizer.dtrb.AttnCodec`).
+            :class:`~easyocr_ko.charset.AttnCodec`).
         ignore_idx: classes to ignore (zeroed before renormalising, so never emitted), as Reader's.
 
     Returns:
@@ -258,6 +257,84 @@ class Reading:
     logits: torch.Tensor | None = None
 
 
+@dataclass(frozen=True)
+class RecognizeOptions:
+    """How :func:`read_batch` reads crops: Reader's ``recognize`` settings for one model.
+
+    Attributes:
+        imgH: model input height in px.
+        ignore_idx: classes Reader ignores (:func:`reader_ignore_idx`).
+        contrast_ths: crops read with a confidence below this are read a second time, contrast-adjusted
+            (Reader's ``contrast_ths``, default 0.1).
+        adjust_contrast: the contrast target of the second pass (Reader's ``adjust_contrast``, default 0.5).
+        device: where the model is.
+        keep_logits: return each kept pass's logits (T, num_class).
+    """
+
+    imgH: int = 64
+    ignore_idx: tuple[int, ...] = ()
+    contrast_ths: float = 0.1
+    adjust_contrast: float = 0.5
+    device: str | torch.device = "cpu"
+    keep_logits: bool = False
+
+
+def preprocess_crops(crops: Sequence[np.ndarray], imgH: int = 64) -> tuple[list[np.ndarray], int]:
+    """Reader's preprocessing of a list of boxes read as one batch, before the tensor is built: every crop resized
+    to ``imgH`` keeping its aspect ratio, and the padded width of the batch (``ceil(max ratio) * imgH``).
+
+    Args:
+        crops: uint8 (H, W) greyscale crops, at least one.
+        imgH: model input height in px.
+
+    Returns:
+        ``(resized, width)``: uint8 (imgH, w) crops and the batch width in px; build the model input with
+        :func:`easyocr_ko.recognizer.transforms.align_collate` (``adjust_contrast`` for the second pass).
+
+    Raises:
+        ValueError: a crop is not uint8 (H, W) or too thin to resize
+            (:func:`easyocr_ko.recognizer.transforms.resize_to_height`).
+    """
+    resized, ratios = zip(*(resize_to_height(c, imgH) for c in crops))
+    return list(resized), batch_width(ratios, imgH)
+
+
+@torch.no_grad()
+def read_passes(forward: Callable[[torch.Tensor], torch.Tensor], codec: CTCCodec | AttnCodec,
+                crops: Sequence[np.ndarray], options: RecognizeOptions = RecognizeOptions()) -> list[Reading]:
+    """Read crops as ONE batch with any forward function, as Reader's ``get_text`` does: preprocessing
+    (:func:`preprocess_crops`), decoding (:func:`decode`), and a second, contrast-adjusted pass over the crops
+    read with a confidence below ``options.contrast_ths``, keeping the more confident reading (the first only
+    when strictly more confident).
+
+    Args:
+        forward: float32 (N, 1, imgH, W) in [-1, 1] -> logits (N, T, num_class) on the CPU (a torch model, or
+            another engine running the same network).
+        codec: the model's codec (CTC, or Attn for a DTRB attention model).
+        crops: uint8 (H, W) greyscale crops, at least one.
+        options: height, ignored classes, contrast retry, logits kept (``device`` is not used here).
+
+    Returns:
+        One :class:`Reading` per crop, in order.
+
+    Raises:
+        ValueError: as :func:`preprocess_crops`.
+    """
+    imgH = options.imgH
+    resized, width = preprocess_crops(crops, imgH)
+    logits = forward(align_collate(resized, imgH, width))
+    first = decode(logits, codec, options.ignore_idx)
+    keep = options.keep_logits
+    out = [Reading(t, c, False, logits[k] if keep else None) for k, (t, c) in enumerate(first)]
+    low = [k for k, (_, c) in enumerate(first) if c < options.contrast_ths]
+    if low:
+        logits2 = forward(align_collate([resized[k] for k in low], imgH, width, options.adjust_contrast))
+        for j, (k, (text, conf)) in enumerate(zip(low, decode(logits2, codec, options.ignore_idx))):
+            if not out[k].confidence > conf:
+                out[k] = Reading(text, conf, True, logits2[j] if keep else None)
+    return out
+
+
 def _forward(model: torch.nn.Module, images: torch.Tensor, device: str | torch.device) -> torch.Tensor:
     # Reader passes a dummy text tensor of batch_max_length + 1 zeros (batch_max_length = int(imgW / 10)).
     text = torch.zeros(images.shape[0], int(images.shape[3] / 10) + 1, dtype=torch.long, device=device)
@@ -265,34 +342,21 @@ def _forward(model: torch.nn.Module, images: torch.Tensor, device: str | torch.d
 
 
 @torch.no_grad()
-def read_batch(
-    model: torch.nn.Module,
-    codec: CTCCodec | AttnCodec,
-    crops: Sequence[np.ndarray],
-    imgH: int = 64,
-    ignore_idx: Sequence[int] = (),
-    contrast_ths: float = 0.1,
-    adjust_contrast: float = 0.5,
-    device: str | torch.device = "cpu",
-    keep_logits: bool = False,
-) -> list[Reading]:
-    """Read crops as ONE batch, as Reader's ``get_text`` does for a list of boxes: padded to the width of
-    the widest (``ceil(max ratio) * imgH``), greedy decoding, then a second pass over the low-confidence
-    crops with contrast adjustment.
+def read_batch(model: torch.nn.Module, codec: CTCCodec | AttnCodec, crops: Sequence[np.ndarray],
+               options: RecognizeOptions = RecognizeOptions()) -> list[Reading]:
+    """Read crops as ONE batch with a torch model, as Reader's ``get_text`` does for a list of boxes: padded to
+    the width of the widest (``ceil(max ratio) * imgH``), greedy decoding, then a second pass over the
+    low-confidence crops with contrast adjustment (:func:`read_passes`).
 
     Reading crops of different padded widths in one batch pads them all to the widest: that is what Reader
     does for such a batch, but not what it does for a crop read alone; batch only crops of one width class
     (:func:`easyocr_ko.datasets.batches.eval_batches`) to get the single-crop results.
 
     Args:
-        model: recognizer in eval mode (float, or quantized with :func:`quantize_like_reader`).
+        model: recognizer (float, or quantized with :func:`quantize_like_reader`); put in eval mode.
         codec: its codec (CTC, or Attn for a DTRB attention model).
         crops: uint8 (H, W) greyscale crops, at least one.
-        imgH: model input height in px.
-        ignore_idx: classes Reader ignores (:func:`reader_ignore_idx`).
-        contrast_ths / adjust_contrast: Reader's second-pass threshold and contrast target.
-        device: where the model is.
-        keep_logits: return each kept pass's logits (T, num_class).
+        options: height, ignored classes, contrast retry, the model's device, logits kept.
 
     Returns:
         One :class:`Reading` per crop, in order.
@@ -302,50 +366,4 @@ def read_batch(
             (:func:`easyocr_ko.recognizer.transforms.resize_to_height`).
     """
     model.eval()
-    resized, ratios = zip(*(resize_to_height(c, imgH) for c in crops))
-    width = batch_width(ratios, imgH)
-    logits = _forward(model, align_collate(resized, imgH, width), device)
-    first = decode(logits, codec, ignore_idx)
-    out = [Reading(t, c, False, logits[k] if keep_logits else None) for k, (t, c) in enumerate(first)]
-    low = [k for k, (_, c) in enumerate(first) if c < contrast_ths]
-    if low:
-        logits2 = _forward(model, align_collate([resized[k] for k in low], imgH, width, adjust_contrast), device)
-        for j, (k, (text, conf)) in enumerate(zip(low, decode(logits2, codec, ignore_idx))):
-            if not out[k].confidence > conf:
-                out[k] = Reading(text, conf, True, logits2[j] if keep_logits else None)
-    return out
-
-
-@torch.no_grad()
-def recognize(
-    model: torch.nn.Module,
-    codec: CTCCodec | AttnCodec,
-    crops: Sequence[np.ndarray],
-    imgH: int = 64,
-    contrast_ths: float = 0.1,
-    adjust_contrast: float = 0.5,
-    device: str | torch.device = "cpu",
-    ignore_idx: Sequence[int] = (),
-) -> list[tuple[str, float]]:
-    """Read greyscale crops one by one as a CPU ``Reader.recognize`` does (each crop its own batch).
-
-    Args:
-        model: gen2 recognizer in eval mode.
-        codec: its codec.
-        crops: uint8 (H, W) greyscale crops.
-        imgH: model input height.
-        contrast_ths / adjust_contrast: Reader's second-pass threshold and contrast target.
-        device: where the model is.
-        ignore_idx: classes Reader ignores (:func:`reader_ignore_idx`).
-
-    Returns:
-        (text, confidence) per crop, confidence in [0, 1].
-
-    Raises:
-        ValueError: as :func:`read_batch`.
-    """
-    out = []
-    for crop in crops:
-        r = read_batch(model, codec, [crop], imgH, ignore_idx, contrast_ths, adjust_contrast, device)[0]
-        out.append((r.text, r.confidence))
-    return out
+    return read_passes(lambda images: _forward(model, images, options.device), codec, crops, options)

@@ -230,7 +230,7 @@ def _opt_int(text: str) -> int | None:
 
 
 _HINTS = ("imgH", "imgW", "batch_max_length", "hidden_size", "num_fiducial")
-"""What weights cannot always tell: keywords of :func:`easyocr_ko.recognizer.dtrb.network_params_from_state_dict`."""
+"""What weights cannot always tell: keywords of :func:`easyocr_ko.recognizer.model.network_params_from_state_dict`."""
 
 
 def _hints(opt: dict[str, str], saved_params: Any) -> dict[str, int]:

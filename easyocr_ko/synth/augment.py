@@ -5,9 +5,10 @@ aligned.  Real pen writing photographed with a phone differs in ways a recognize
 syllables of uneven size, height and tilt, slanted writing, strokes that thicken and fade with pen
 pressure, lined and shadowed paper, blur, sensor noise, JPEG, a slightly tilted camera, and (on signs)
 light text on a dark ground.  This module reproduces the pen, paper and camera effects as pure functions on
-a greyscale image, with a composer :func:`apply` driven by a frozen :class:`AugmentConfig` (the options and
-their presets are :class:`easyocr_ko.config.AugmentOptions`).  The per-syllable variation of size, height and
-tilt is made when the text is drawn, by :func:`easyocr_ko.synth.jitter.render_jittered`.
+a greyscale image, with a composer :func:`apply` driven by the frozen options and presets of
+:class:`easyocr_ko.config.AugmentOptions`; :func:`augment_transform` turns an ``--augment`` spec into the
+``f(gray, rng) -> gray`` that gen's renderer and finetune's batch loader call.  The per-syllable variation of
+size, height and tilt is made when the text is drawn, by :func:`easyocr_ko.synth.jitter.render_jittered`.
 
 Order of the sections below: helpers; pen (stroke width, elastic warp, slant, ink pressure); paper (texture,
 ruled lines); camera (blur, motion blur, noise, JPEG; perspective); signs (polarity); the composer.
@@ -30,19 +31,21 @@ unchanged by the transforms that need an ink estimate.
 
 Example:
     >>> import numpy as np
-    >>> from easyocr_ko.synth.augment import AugmentConfig, apply
+    >>> from easyocr_ko.config import AugmentOptions
+    >>> from easyocr_ko.synth.augment import apply
     >>> from easyocr_ko.synth.jitter import render_jittered
     >>> from easyocr_ko.resources import fonts_dir
     >>> rng = np.random.default_rng(0)
     >>> img = render_jittered("손글씨", fonts_dir() / "NanumPen.ttf", 64, rng=rng)
-    >>> out = apply(img, rng, AugmentConfig.parse("handwriting"))
+    >>> out = apply(img, rng, AugmentOptions.parse("handwriting"))
     >>> out.shape[0], out.dtype
     (64, dtype('uint8'))
 """
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import cv2
@@ -52,7 +55,7 @@ from easyocr_ko.config import AUGMENT_PRESET_NAMES, AugmentOptions
 from easyocr_ko.errors import EasyOcrKoError
 
 __all__ = [
-    "REFERENCE_HEIGHT", "MIN_INK_CONTRAST", "PRESET_NAMES", "AugmentConfig", "apply", "levels",
+    "REFERENCE_HEIGHT", "MIN_INK_CONTRAST", "PRESET_NAMES", "augment_transform", "apply", "levels",
     "vary_stroke_width", "elastic_warp", "slant", "ink_pressure", "paper_texture", "ruled_lines",
     "gaussian_blur", "motion_blur", "gaussian_noise", "jpeg_artifacts", "perspective", "invert_polarity",
 ]
@@ -627,35 +630,28 @@ def invert_polarity(image: np.ndarray, rng: np.random.Generator, *, background: 
 
 # ---------------------------------------------------------------- composer
 
-@dataclass(frozen=True)
-class AugmentConfig(AugmentOptions):
-    """:class:`easyocr_ko.config.AugmentOptions` that can be called as a transform: ``config(image, rng)`` is
-    ``apply(image, rng, config)``, so a config can be passed where ``f(gray, rng) -> gray`` is expected (gen's
-    renderer, finetune's batch loader).
+def augment_transform(spec: str | Mapping[str, Any] | AugmentOptions | None
+                      ) -> Callable[[np.ndarray, np.random.Generator], np.ndarray] | None:
+    """The augmentation an ``--augment`` spec asks for, as the ``f(gray, rng) -> gray`` that gen's renderer and
+    finetune's batch loader call: :func:`apply` with the parsed options; ``None`` (no augmentation) for an empty
+    spec (``None``, ``""``, an empty mapping) and ``"none"``.
 
-    The fields, their ranges and the presets are those of :class:`~easyocr_ko.config.AugmentOptions` (kept
-    in the core config module so that a verb's config can check an ``--augment`` spec before any work);
-    build one with :meth:`parse` (``"handwriting,elastic_p=0.8"``, a YAML mapping, ``None``) or
-    :meth:`preset`, which return an :class:`AugmentConfig`, or directly.
+    Args:
+        spec: a spec as :meth:`easyocr_ko.config.AugmentOptions.parse` reads it (a preset name with
+            ``key=value`` overrides, a mapping, or the options themselves).
+
+    Returns:
+        ``functools.partial(apply, config=options)`` (picklable, for gen's worker processes), or ``None``.
 
     Raises:
-        EasyOcrKoError: (on construction) a field that is not a finite number or is out of its range.
+        EasyOcrKoError: as :meth:`easyocr_ko.config.AugmentOptions.parse` (one line).
+
+    >>> augment_transform("none") is None, augment_transform("light").keywords["config"].stroke_p
+    (True, 0.3)
     """
-
-    def __call__(self, image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """``apply(image, rng, self)``.
-
-        Args:
-            image: uint8 (H, W), dark text on a light ground.
-            rng: randomness.
-
-        Returns:
-            uint8 (H, W'), as :func:`apply`.
-
-        Raises:
-            ValueError: not a uint8 (H, W) image of at least 4x4 px.
-        """
-        return apply(image, rng, self)
+    if not spec or spec == "none":
+        return None
+    return functools.partial(apply, config=AugmentOptions.parse(spec))
 
 
 PRESET_NAMES = AUGMENT_PRESET_NAMES  # ("none", "light", "handwriting", "full", "realpen")
@@ -672,7 +668,7 @@ def _realpen_fire(rng: np.random.Generator, c: AugmentOptions) -> dict[str, bool
     return {k: bool(u < p) for (k, p), u in zip(probabilities.items(), rng.random(len(probabilities)))}
 
 
-def apply(image: np.ndarray, rng: np.random.Generator, config: AugmentConfig) -> np.ndarray:
+def apply(image: np.ndarray, rng: np.random.Generator, config: AugmentOptions) -> np.ndarray:
     """Run the configured transforms in the order a photo of handwriting comes about.
 
     Order: jamo proportions and pen strokes (:mod:`easyocr_ko.synth.realpen`), stroke width, elastic warp,

@@ -61,7 +61,7 @@ from PIL import Image, ImageDraw
 from tqdm import tqdm
 
 from easyocr_ko.config import GenConfig, save_config, to_dict
-from easyocr_ko.datasets.dtrb import read_gt
+from easyocr_ko.datasets.dtrb import encode_png, read_gt
 from easyocr_ko.datasets.writer import (
     Manifest,
     OutputFolder,
@@ -72,7 +72,8 @@ from easyocr_ko.datasets.writer import (
     write_split,
 )
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import atomic_path, names_os_errors, temp_dir, write_lines_atomic
+from easyocr_ko.fsutil import atomic_path, os_errors_naming_arg, temp_dir, write_lines_atomic
+from easyocr_ko.seeding import seed_everything
 from easyocr_ko.synth import _trdg
 from easyocr_ko.synth.fonts import (
     FontInfo,
@@ -91,13 +92,11 @@ __all__ = [
     "SPLITS",
     "SplitPlan",
     "contact_sheet",
-    "encode_png",
     "generate",
     "plan_splits",
     "render_sample",
     "render_text",
     "TEXT_STREAM", "sample_seed",
-    "seed_everything",
     "trdg_kwargs",
 ]
 
@@ -126,14 +125,6 @@ def sample_seed(seed: int, split: str, index: int, attempt: int = 0) -> int:
     """
     digest = hashlib.blake2b(f"{seed}/{split}/{index}/{attempt}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "little")
-
-
-def seed_everything(value: int) -> None:
-    """Seed the RNGs trdg draws from: Python ``random`` (with ``value``), numpy's global RNG (``value mod 2^32``)
-    and OpenCV's (``value mod 2^31``)."""
-    random.seed(value)
-    np.random.seed(value % (1 << 32))
-    cv2.setRNGSeed(value % (1 << 31))
 
 
 def trdg_kwargs(config: GenConfig) -> dict:
@@ -199,13 +190,6 @@ def render_text(text: str, font: Path | str, kwargs: dict, seed: int) -> tuple[I
     if image.size[0] < 1 or image.size[1] < 1:
         return None, "trdg returned an empty image"
     return image, ""
-
-
-def encode_png(image: Image.Image) -> bytes:
-    """PNG bytes of a PIL image (zlib level 1: fast, lossless; the mode is kept)."""
-    buf = io.BytesIO()
-    image.save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
 
 
 # ---------------------------------------------------------------- planning
@@ -376,17 +360,14 @@ class _RenderSettings:
     height: int
     image_mode: str
     jitter_fraction: float
-    augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None  # an AugmentConfig or None
+    augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None  # augment_transform's, or None
 
 
 def _settings(config: GenConfig) -> _RenderSettings:
-    augment = None
-    if config.augment and config.augment != "none":
-        from easyocr_ko.synth.augment import AugmentConfig
+    from easyocr_ko.synth.augment import augment_transform
 
-        augment = AugmentConfig.parse(config.augment)
     return _RenderSettings(trdg_kwargs(config), config.seed, config.height, config.image_mode,
-                           config.jitter_fraction, augment)
+                           config.jitter_fraction, augment_transform(config.augment))
 
 
 def render_sample(text: str, font: Path, settings: _RenderSettings, seed: int) -> tuple[Image.Image | None, str, str]:
@@ -726,7 +707,7 @@ def _same_fonts(saved: dict, config: GenConfig) -> bool:
 
 # ---------------------------------------------------------------- the verb
 
-@names_os_errors(lambda config, *args, **kwargs: config.output)
+@os_errors_naming_arg(lambda config, *args, **kwargs: config.output)
 def generate(config: GenConfig, overwrite: bool = False, resume: bool = False, progress: bool = False) -> dict:
     """Run ``easyocr-ko gen``: render the train and validation splits, write both formats, the per-image
     font manifest, a contact sheet and ``summary.json``.

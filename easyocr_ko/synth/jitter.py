@@ -6,7 +6,7 @@ that way with Pillow and OpenCV; ``easyocr-ko gen --jitter-fraction F`` uses it 
 ``F`` of the images, before the gen-time augmentation (:mod:`easyocr_ko.synth.augment`).
 
 How a line is made, one function per step (lengths are fractions of the font size, which is the output
-height):
+height; the named ranges are the fields of :class:`JitterStyle`):
 
 1. :func:`_glyph_mask`: each character is drawn with Pillow (``ImageFont.truetype``, anchor ``ls`` =
    left/baseline) into its own coverage mask.
@@ -51,29 +51,45 @@ from PIL import Image, ImageDraw, ImageFont
 from easyocr_ko.synth.augment import REFERENCE_HEIGHT
 from easyocr_ko.synth.fonts import cached_font
 
-__all__ = ["render_jittered"]
+__all__ = ["JitterStyle", "render_jittered"]
 
 _REFERENCE_GLYPHS = "한"  # a tall syllable: the least vertical frame of a line of Korean text
 _PAD = 2  # px of empty border around each glyph mask, so that the warp does not cut antialiased edges
 
 
 @dataclass(frozen=True)
-class _Style:
-    """The jitter ranges of :func:`render_jittered` (see its arguments), range-checked on construction.
+class JitterStyle:
+    """How much the hand varies: the random ranges of :func:`render_jittered`, range-checked on construction.
+
+    Lengths are fractions of the font size, which is the output height in px (a ``spacing`` of 0.1 at height
+    64 is 6.4 px); each range ``(low, high)`` needs ``low <= high``; a half-range of 0, or a range with
+    ``low == high``, makes that quantity constant.  The defaults are gen's (``easyocr-ko gen --jitter-fraction``).
+
+    Attributes:
+        baseline_jitter: sigma of each character's vertical offset off the baseline (clipped to 2.5 sigma),
+            fraction of the font size, in [0, 0.2].
+        scale_jitter: half-range of each character's scale (drawn in ``1 +- scale_jitter``), in [0, 0.4].
+        aspect_jitter: half-range of each character's further horizontal scale, in [0, 0.4].
+        rotation: half-range of each character's rotation, in degrees, in [0, 20].
+        spacing: range of the extra gap after each character, fractions of the font size, within [-0.3, 1].
+        space_gap: range of the width of a space, fractions of the font size, within [0, 2].
+        slope: half-range of the line's slope (rise over run), in [0, 0.2].
+        margin: range of each of the four margins, fractions of the frame (ink) height, within [0, 1].
+        ink_level: range of the ink's grey level, 0 (black) .. 200 (the paper is 255), within [0, 200].
 
     Raises:
-        ValueError: a parameter out of its range.
+        ValueError: a field out of its range.
     """
 
-    baseline_jitter: float
-    scale_jitter: float
-    aspect_jitter: float
-    rotation: float
-    spacing: tuple[float, float]
-    space_gap: tuple[float, float]
-    slope: float
-    margin: tuple[float, float]
-    ink_level: tuple[int, int]
+    baseline_jitter: float = 0.05
+    scale_jitter: float = 0.12
+    aspect_jitter: float = 0.10
+    rotation: float = 5.0
+    spacing: tuple[float, float] = (-0.05, 0.15)
+    space_gap: tuple[float, float] = (0.2, 0.55)
+    slope: float = 0.03
+    margin: tuple[float, float] = (0.04, 0.14)
+    ink_level: tuple[int, int] = (0, 50)
 
     def __post_init__(self) -> None:
         checks = [
@@ -117,15 +133,7 @@ def render_jittered(
     height: int = REFERENCE_HEIGHT,
     *,
     rng: np.random.Generator,
-    baseline_jitter: float = 0.05,
-    scale_jitter: float = 0.12,
-    aspect_jitter: float = 0.10,
-    rotation: float = 5.0,
-    spacing: tuple[float, float] = (-0.05, 0.15),
-    space_gap: tuple[float, float] = (0.2, 0.55),
-    slope: float = 0.03,
-    margin: tuple[float, float] = (0.04, 0.14),
-    ink_level: tuple[int, int] = (0, 50),
+    style: JitterStyle | None = None,
 ) -> np.ndarray:
     """Draw ``text`` one character at a time, each with its own size, height, tilt and spacing.
 
@@ -139,36 +147,28 @@ def render_jittered(
         font_path: a .ttf/.otf/.woff file.
         height: output height in px (EasyOCR gen2 imgH: 64), >= 8.
         rng: the only randomness used.
-        baseline_jitter: sigma of the per-character vertical offset, fraction of the font size, in [0, 0.2].
-        scale_jitter: half-range of the per-character scale, in [0, 0.4].
-        aspect_jitter: half-range of the per-character extra horizontal scale, in [0, 0.4].
-        rotation: half-range of the per-character rotation in degrees, in [0, 20].
-        spacing: range of the extra gap after each character, fractions of the font size, within [-0.3, 1].
-        space_gap: range of the width of a space, fractions of the font size, within [0, 2].
-        slope: half-range of the line's slope (rise over run), in [0, 0.2].
-        margin: range of each margin, fractions of the frame height, within [0, 1].
-        ink_level: range of the ink's grey level (the paper is 255), within [0, 200].
+        style: the jitter ranges (default ``JitterStyle()``, gen's).
 
     Returns:
         uint8 (height, W), dark text on white (255), W >= 1.
 
     Raises:
-        ValueError: ``height`` < 8, a parameter out of range, or ``text`` draws no ink with this font.
+        ValueError: ``height`` < 8, or ``text`` draws no ink with this font (a range out of bounds is refused
+            earlier, by :class:`JitterStyle`).
         FileNotFoundError: the font file does not exist.
         EasyOcrKoError: Pillow/FreeType cannot read the font (see :func:`easyocr_ko.synth.fonts.load_font`).
     """
     if height < 8:
         raise ValueError(f"height must be >= 8 px, got {height}")
-    style = _Style(baseline_jitter, scale_jitter, aspect_jitter, rotation, spacing, space_gap, slope, margin,
-                   ink_level)
+    style = JitterStyle() if style is None else style
     size = height  # render at about the output scale; the final resize is then a mild down-scale
     font = cached_font(str(font_path), size)
-    line_slope = rng.uniform(-slope, slope)
+    line_slope = rng.uniform(-style.slope, style.slope)
     pieces, pen = _lay_out_line(text, font, size, line_slope, rng, style)
     if not pieces:
         raise ValueError(f"text {text!r} draws no ink with font {Path(font_path).name}")
-    window = _frame_window(pieces, pen, line_slope, _reference_rows(str(font_path), size), rng, margin)
-    return _ink_on_paper(_composite(pieces, window), rng.uniform(*ink_level), height)
+    window = _frame_window(pieces, pen, line_slope, _reference_rows(str(font_path), size), rng, style.margin)
+    return _ink_on_paper(_composite(pieces, window), rng.uniform(*style.ink_level), height)
 
 
 @functools.lru_cache(maxsize=32)
@@ -195,7 +195,7 @@ def _reference_rows(path: str, size: int) -> tuple[int, int]:
 
 
 def _lay_out_line(text: str, font: ImageFont.FreeTypeFont, size: int, line_slope: float,
-                  rng: np.random.Generator, style: _Style) -> tuple[list[_Piece], float]:
+                  rng: np.random.Generator, style: JitterStyle) -> tuple[list[_Piece], float]:
     """Steps 1-3: every character of ``text`` drawn, posed and placed along a line of slope ``line_slope``.
 
     Args:
@@ -250,7 +250,7 @@ def _glyph_mask(font: ImageFont.FreeTypeFont, char: str) -> tuple[np.ndarray, in
     return np.asarray(canvas), x0 - _PAD, y0 - _PAD
 
 
-def _draw_pose(rng: np.random.Generator, style: _Style) -> _Pose:
+def _draw_pose(rng: np.random.Generator, style: JitterStyle) -> _Pose:
     """Step 2: one character's pose, five draws from ``rng`` in a fixed order.
 
     Args:

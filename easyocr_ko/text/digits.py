@@ -52,6 +52,12 @@ def _format_number(value: int) -> str:
     return f"{value:,}"
 
 
+def _labelled(rng: random.Random, text: str, p: float, labels: tuple[str, ...]) -> str:
+    """``text``, with probability ``p`` after a label of ``labels`` and a space (one ``rng.random()`` draw, then
+    one :func:`~easyocr_ko.text.lexicon.pick` when it fires)."""
+    return f"{pick(rng, labels)} {text}" if rng.random() < p else text
+
+
 def date(rng: random.Random) -> str:
     """A calendar date from 1980 to 2035 in one of 15 formats (2024년 3월 5일, 2024.03.05, 3월 5일 (화) ...),
     sometimes after a label (생년월일:)."""
@@ -61,10 +67,7 @@ def date(rng: random.Random) -> str:
                f"{y}-{m:02d}-{d:02d}", f"{m}월 {d}일", f"{m}월 {d}일 ({w})", f"{y}년 {m}월 {d}일 {w}요일",
                f"{m}/{d}", f"{y}년 {m}월", f"{m}월 {d}일까지", f"{y}.{m}.{d}", f"'{y % 100:02d}.{m:02d}.{d:02d}",
                f"{y}년도", f"{m}.{d}({w})")
-    text = pick(rng, formats)
-    if rng.random() < 0.15:
-        text = f"{pick(rng, ('생년월일:', '날짜:', '작성일', '유통기한', '접수일:', '발행일'))} {text}"
-    return text
+    return _labelled(rng, pick(rng, formats), 0.15, ("생년월일:", "날짜:", "작성일", "유통기한", "접수일:", "발행일"))
 
 
 def clock(rng: random.Random) -> str:
@@ -78,10 +81,7 @@ def clock(rng: random.Random) -> str:
                f"{ampm} {h12}시~{h2 % 12 or 12}시", f"{_part_of_day(h)} {h12}시",
                f"{h12}:{mi:02d} {'AM' if h < 12 else 'PM'}", f"{rng.randrange(1, 5)}시간 {mi}분",
                f"{mi}분 후", f"{h}시 {mi}분 {rng.randrange(60)}초")
-    text = pick(rng, formats)
-    if rng.random() < 0.15:
-        text = f"{pick(rng, ('영업시간', '출발', '도착', '마감', '시작', '회의'))} {text}"
-    return text
+    return _labelled(rng, pick(rng, formats), 0.15, ("영업시간", "출발", "도착", "마감", "시작", "회의"))
 
 
 def phone(rng: random.Random) -> str:
@@ -103,9 +103,7 @@ def phone(rng: random.Random) -> str:
         number = f"{pick(rng, ('1588', '1577', '1544', '1566', '1600', '1644', '1661'))}-{n4()}"
     else:
         number = pick(rng, (f"010 {n4()} {n4()}", f"(02) {rng.randrange(200, 1000)}-{n4()}", f"010.{n4()}.{n4()}"))
-    if rng.random() < 0.3:
-        number = f"{pick(rng, ('전화', 'Tel.', '연락처:', '휴대폰', '문의', 'TEL', '팩스', '대표번호'))} {number}"
-    return number
+    return _labelled(rng, number, 0.3, ("전화", "Tel.", "연락처:", "휴대폰", "문의", "TEL", "팩스", "대표번호"))
 
 
 def price(rng: random.Random) -> str:

@@ -10,7 +10,8 @@ Two kinds of data:
   :class:`Predicate`, :class:`Device`, :class:`CountUnit`); the order of every table is part of the generator's
   output (a row is drawn by its index), so rows are only ever appended, never reordered.
 * the plain lists shipped in ``dicts/`` (``names_*.txt``, ``places_*.txt``; see ``dicts/README.md``), read by
-  :func:`name_lists` and :func:`place_lists`.
+  :func:`name_lists` and :func:`place_lists`; with the pools a generator indexes from its dictionary they make
+  the :class:`WordPools` that the makers of names, sentences and Latin lines take.
 
 Every Hangul syllable of the tables is in KS X 1001 (checked by ``tests/text/test_lexicon.py``).
 
@@ -32,8 +33,8 @@ __all__ = [
     "ADJ_SUBJECTS", "TIMES", "ADVERBS_VERB", "ADVERBS_ADJ", "SUBJECTS_1P", "EXPRESSIONS", "GENERIC_OBJ",
     "GENERIC_SUBJ", "TALK", "PAST_FORMS", "PRESENT_FORMS", "FUTURE_FORMS", "NEUTRAL_FORMS", "ACRONYM_NOUNS",
     "DEVICES", "LATIN_PHRASES", "ACRONYMS", "LATIN_SHOP", "LATIN_GENERIC", "EMAIL_DOMAINS", "ID_PARTS", "LABELS",
-    "INTERJECTIONS", "COUNT_UNITS", "ORDERABLE_UNITS", "PLATE_SYLLABLES", "WEEKDAYS", "pick", "name_lists",
-    "place_lists",
+    "INTERJECTIONS", "COUNT_UNITS", "ORDERABLE_UNITS", "PLATE_SYLLABLES", "WEEKDAYS", "SYMBOLS", "WordPools", "pick",
+    "name_lists", "place_lists",
 ]
 
 T = TypeVar("T")
@@ -319,6 +320,8 @@ LABELS = {"장소": "place", "이름": "name", "담당": "name", "작성자": "n
           "메모": "dict", "제목": "dict", "비고": "dict", "주제": "dict", "목적": "dict", "메뉴": "food",
           "음료": "drink", "과목": "subject", "받는 사람": "name", "도착지": "place"}
 INTERJECTIONS = ("아", "와", "음", "네", "아니요", "어", "자", "그래요", "정말요", "진짜")
+SYMBOLS = ",.?!()-~:/'\"%&@#+"
+"""The only ASCII punctuation generated lines use (besides digits, Latin letters and the space)."""
 # --------------------------------------------------------------------------------------------------------
 # Digits
 # --------------------------------------------------------------------------------------------------------
@@ -404,6 +407,31 @@ class PlaceLists(NamedTuple):
     """First words of shop and apartment names (행복, 한빛)."""
     shop_types: tuple[str, ...]
     """Kinds of shop (약국, 분식)."""
+
+
+class WordPools(NamedTuple):
+    """What the makers of :mod:`~easyocr_ko.text.sentences` and :mod:`~easyocr_ko.text.latin` draw from besides
+    the tables of this module: the shipped lists and the pools a
+    :class:`~easyocr_ko.text.generator.TextGenerator` indexes from its dictionary once.
+
+    Every pool a maker draws from is non-empty, except ``ha_words`` and ``doe_words`` (checked before drawing)
+    and ``latin_words`` (likewise); ``words`` is only tested for being non-empty.
+    """
+
+    words: Sequence[str]
+    """The usable dictionary entries (possibly empty)."""
+    nouns: Sequence[str]
+    """Dictionary entries that look like nouns, or the ``thing`` nouns of :data:`NOUNS` when there are none."""
+    ha_words: Sequence[str]
+    """Hangul dictionary entries of 3-6 syllables ending in 하다."""
+    doe_words: Sequence[str]
+    """Hangul dictionary entries of 3-6 syllables ending in 되다."""
+    latin_words: Sequence[str]
+    """ASCII-letter dictionary entries of 2 or more letters."""
+    names: NameLists
+    """The shipped name lists (:func:`name_lists`)."""
+    places: PlaceLists
+    """The shipped place lists (:func:`place_lists`)."""
 
 
 @cache

@@ -1,4 +1,6 @@
-"""Optional experiment logging (``easyocr-ko finetune --logger``): the scalars of ``RUN/metrics.jsonl``, mirrored.
+"""A fine-tuning run's logs: :class:`RunLog` (DTRB's log blocks on stderr and in ``RUN/log_train.txt``, one JSON
+record per validation in ``RUN/metrics.jsonl``, the curves in ``RUN/curves.png``) and the optional experiment
+logger (``easyocr-ko finetune --logger``) that mirrors the scalars of ``RUN/metrics.jsonl``.
 
 ``finetune`` writes one JSON record per validation to ``RUN/metrics.jsonl`` (step 0 is the pretrained model's
 baseline).  A logger receives that same record and writes every numeric value in it, so the two always hold the
@@ -43,19 +45,25 @@ points after T show until the resumed run logs its first validation; from then o
 from __future__ import annotations
 
 import contextlib
+import json
 import numbers
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import ensure_dir, with_path
+from easyocr_ko.fsutil import ensure_dir, with_path, write_lines_atomic
+from easyocr_ko.hangul import display_width
+from easyocr_ko.plotting import korean_figure, korean_rc, save_figure
 
 if TYPE_CHECKING:
     from torch.utils.tensorboard import SummaryWriter
+
+    from easyocr_ko.training.validation import Validation
 
 LOGGERS = ("none", "tensorboard")
 """The choices of ``finetune --logger``; ``none`` is the default."""
@@ -230,3 +238,132 @@ def check_logger(name: str) -> None:
         _summary_writer_class()
     elif name != "none":
         raise EasyOcrKoError(f"unknown --logger {name!r}: choose one of {', '.join(LOGGERS)}")
+
+
+# ---------------------------------------------------------------- the run's own log
+
+def pad_display(text: str, width: int) -> str:
+    """Left-align ``text`` in ``width`` terminal columns (Hangul and other wide characters take 2)."""
+    return text + " " * max(0, width - display_width(text))
+
+
+class RunLog:
+    """DTRB-style log blocks to stderr and ``RUN/log_train.txt``, ``RUN/metrics.jsonl`` and ``RUN/curves.png``.
+
+    Args:
+        run_dir: the run folder.
+        stream: where log lines go besides ``log_train.txt`` (``None``: the file only).
+        enabled: False on ranks other than 0: they write nothing.
+        select_on: ``"valid"`` or ``"real"``, the validation whose accuracy chose ``best_accuracy.pth``.
+    """
+
+    def __init__(self, run_dir: Path, stream: TextIO | None = sys.stderr, enabled: bool = True,
+                 select_on: str = "valid"):
+        self.run_dir = run_dir
+        self.stream = stream
+        self.enabled = enabled  # False on ranks other than 0: they write nothing
+        self.select_on = select_on  # which validation's accuracy marks best_accuracy.pth in curves.png
+
+    def line(self, text: str) -> None:
+        """Append ``text`` to ``log_train.txt`` and print it to the stream."""
+        if not self.enabled:
+            return
+        with open(self.run_dir / "log_train.txt", "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+        if self.stream is not None:
+            print(text, file=self.stream, flush=True)
+
+    def block(self, step: int, num_iter: int, train_loss: float | None, val: Validation, best_acc: float,
+              best_ned: float, elapsed: float, examples: int, real: Validation | None = None) -> None:
+        """One DTRB log block (train.py's format); ``real``: the real-data validation, one more line."""
+        dash = "-" * 88
+        train = "n/a (before fine-tuning)" if train_loss is None else f"{train_loss:0.5f}"
+        lines = [
+            f"[{step}/{num_iter}] Train loss: {train}, Valid loss: {val.loss:0.5f}, "
+            f"Elapsed_time: {elapsed:0.1f}",
+            f"{'Current_accuracy':17s}: {val.accuracy:0.4f}, {'Current_norm_ED':17s}: {val.norm_ED:0.4f}, "
+            f"CER: {val.CER:0.4f}",
+        ]
+        if real is not None:
+            lines.append(f"{'Real_accuracy':17s}: {real.accuracy:0.4f}, {'Real_norm_ED':17s}: {real.norm_ED:0.4f}, "
+                         f"CER: {real.CER:0.4f} ({real.n} real images, loss {real.loss:0.5f})")
+        lines += [
+            f"{'Best_accuracy':17s}: {best_acc:0.4f}, {'Best_norm_ED':17s}: {best_ned:0.4f}"
+            f"{' (on the real data)' if real is not None and self.select_on == 'real' else ''}",
+            dash,
+            f"{'Ground Truth':25s} | {'Prediction':25s} | Confidence Score & T/F",
+            dash,
+        ]
+        for gt, pred, conf in val.rows[:examples]:
+            lines.append(f"{pad_display(gt, 25)} | {pad_display(pred, 25)} | {conf:0.4f}\t{gt == pred}")
+        lines.append(dash)
+        for text in lines:
+            self.line(text)
+
+    def metrics(self, record: dict) -> None:
+        """Append one record (a JSON object) to ``metrics.jsonl`` and redraw ``curves.png``."""
+        if not self.enabled:
+            return
+        with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
+        self.plot()
+
+    def read_metrics(self) -> list[dict]:
+        """The records of ``metrics.jsonl`` in order (none when there is no file)."""
+        path = self.run_dir / "metrics.jsonl"
+        if not path.is_file():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def truncate_metrics(self, step: int) -> None:
+        """Drop records after ``step`` (written after the checkpoint a resumed run starts from)."""
+        if not self.enabled:
+            return
+        kept = [r for r in self.read_metrics() if r["step"] <= step]
+        write_lines_atomic([json.dumps(r) for r in kept], self.run_dir / "metrics.jsonl")
+
+    def plot(self) -> None:
+        """``curves.png``: losses (log scale) and validation accuracy / norm_ED / CER against the step, with the
+        step of ``best_accuracy.pth`` marked.  CER can exceed 1 (predictions longer than the truth), so that
+        axis grows with it; steps are integers."""
+        records = self.read_metrics()
+        if not records:
+            return
+        import matplotlib
+        from matplotlib.ticker import MaxNLocator
+
+        steps = [r["step"] for r in records]
+        best = _best_accuracy_step(records, "real_accuracy" if self.select_on == "real" else "accuracy")
+        with matplotlib.rc_context(korean_rc()):
+            fig = korean_figure(figsize=(11, 4))
+            ax1, ax2 = fig.subplots(1, 2)
+            trained = [r for r in records if r["train_loss"] is not None]
+            ax1.plot([r["step"] for r in trained], [r["train_loss"] for r in trained], label="train loss")
+            ax1.plot(steps, [r["valid_loss"] for r in records], label="valid loss")
+            real = [r for r in records if r.get("real_CER") is not None]
+            if real:
+                ax1.plot([r["step"] for r in real], [r["real_valid_loss"] for r in real], label="real valid loss")
+            ax1.set_yscale("log")
+            ax2.plot(steps, [r["accuracy"] for r in records], label="accuracy", color="C0")
+            ax2.plot(steps, [r["norm_ED"] for r in records], label="norm_ED", color="C1")
+            ax2.plot(steps, [r["CER"] for r in records], label="CER", color="C2")
+            if real:
+                ax2.plot([r["step"] for r in real], [r["real_accuracy"] for r in real], "--", color="C0",
+                         label="real accuracy")
+                ax2.plot([r["step"] for r in real], [r["real_CER"] for r in real], "--", color="C2", label="real CER")
+            ax2.set_ylim(0, max(1.0, *(r["CER"] for r in records), *(r["real_CER"] for r in real)) * 1.02)
+            for ax in (ax1, ax2):
+                ax.axvline(best, color="grey", linestyle=":", label=f"best_accuracy.pth (step {best})")
+                ax.set_xlabel("step")
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+                ax.legend(fontsize=8)
+            fig.tight_layout()
+        save_figure(fig, self.run_dir / "curves.png", dpi=90)
+
+
+def _best_accuracy_step(records: list[dict], key: str = "accuracy") -> int:
+    """The step whose validation wrote ``best_accuracy.pth`` last: the first record with the highest ``key``
+    (``accuracy``, or ``real_accuracy`` with ``select_on real``; a checkpoint is written only on a strict
+    improvement)."""
+    scored = [r for r in records if r.get(key) is not None] or records
+    return max(scored, key=lambda r: (r.get(key, r["accuracy"]), -r["step"]))["step"]

@@ -49,8 +49,8 @@ from easyocr_ko.recognizer.model import is_attention, load_detail
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 from easyocr_ko.resources import TrioLocation
 
-__all__ = ["FINGERPRINT_KEY", "Trio", "check_trio", "check_whole", "import_network", "locate_trio", "require_ctc",
-           "trio_names"]
+__all__ = ["FINGERPRINT_KEY", "READER_CTC_ONLY", "Trio", "check_trio", "check_whole", "import_network", "locate_trio",
+           "require_ctc", "trio_names"]
 
 FINGERPRINT_KEY = "trio_sha256"
 """The yaml key under which ``export`` records ``{"pth": SHA-256 of NAME.pth, "py": SHA-256 of NAME.py}`` (64 hex
@@ -127,20 +127,26 @@ def import_network(py_file: Path) -> Any:
     return module
 
 
-def require_ctc(network_params: Mapping, message: str) -> None:
-    """Refuse an attention model: ``easyocr.Reader`` decodes CTC only (EasyOCR 1.7.2's
-    ``recognition.get_recognizer`` builds a ``CTCLabelConverter``, ``num_class = len(character_list) + 1``, and
-    ``recognizer_predict`` decodes greedily or by beam search with class 0 as the blank).
+READER_CTC_ONLY = "EasyOCR's Reader decodes CTC only"
+"""The start of :func:`require_ctc`'s refusals for a trio (Reader's contract)."""
+
+
+def require_ctc(network_params: Mapping, refusal: str) -> None:
+    """Refuse an attention model, the package's one check for what only CTC models can do: ``easyocr.Reader``
+    decodes CTC only (EasyOCR 1.7.2's ``recognition.get_recognizer`` builds a ``CTCLabelConverter``,
+    ``num_class = len(character_list) + 1``, and ``recognizer_predict`` decodes greedily or by beam search with
+    class 0 as the blank), and the ONNX export holds the logits for greedy CTC decoding.
 
     Args:
         network_params: gen2's (always CTC) or DTRB's (``Prediction``: ``"CTC"``, the default, or ``"Attn"``).
-        message: what follows ``"EasyOCR's Reader decodes CTC only: "`` (one line, naming the file).
+        refusal: the error's one line, naming the file and what is refused (for a trio it starts with
+            :data:`READER_CTC_ONLY`).
 
     Raises:
-        EasyOcrKoError: ``network_params`` name a Prediction other than CTC.
+        EasyOcrKoError: ``refusal``, when ``network_params`` name DTRB's ``Prediction: Attn``.
     """
     if is_attention(network_params):
-        raise EasyOcrKoError(f"EasyOCR's Reader decodes CTC only: {message}")
+        raise EasyOcrKoError(refusal)
 
 
 def _read_config(yaml_file: Path) -> dict:
@@ -235,8 +241,8 @@ def check_trio(location: TrioLocation) -> Trio:
     pth, yaml_file, py_file = location.pth, location.yaml_file, location.py_file
     config = _read_config(yaml_file)
     character = config["character_list"]
-    require_ctc(config["network_params"], f"{yaml_file.name} names an attention decoder (Prediction: "
-                f"{config['network_params'].get('Prediction')}), which Reader cannot read")
+    require_ctc(config["network_params"], f"{READER_CTC_ONLY}: {yaml_file.name} names an attention decoder "
+                f"(Prediction: {config['network_params'].get('Prediction')}), which Reader cannot read")
     state = _read_weights(pth)
     check_whole(location, config)  # before NAME.py is imported: a swapped NAME.py is refused, not run
     pred = state.get("Prediction.weight")

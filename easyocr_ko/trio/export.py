@@ -64,7 +64,7 @@ from easyocr_ko.recognizer.dtrb import stage_string
 from easyocr_ko.recognizer.model import add_module_prefix, stages_of
 from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, from_checkpoint, load_checkpoint_file
 from easyocr_ko.resources import TrioLocation, bundled_trio, easyocr_model_dir, easyocr_network_dir, user_network_dir
-from easyocr_ko.trio.check import FINGERPRINT_KEY, check_trio, require_ctc
+from easyocr_ko.trio.check import FINGERPRINT_KEY, READER_CTC_ONLY, check_trio, require_ctc
 from easyocr_ko.trio.reader import CRAFT_FILE, check_craft, find_craft
 
 __all__ = ["CHECKPOINT_CHOICES", "check_network_name", "resolve_checkpoint", "yaml_text", "export_checkpoint",
@@ -190,9 +190,9 @@ def _rebuild(state: dict, checkpoint: Path) -> tuple[nn.Module, dict]:
     """
     pretrained = from_checkpoint(state, checkpoint)
     params = pretrained.network_params
-    require_ctc(params, f"{checkpoint} is a {stage_string(stages_of(params))} model and cannot be exported as a "
-                        "trio: read or evaluate the checkpoint itself (easyocr-ko read/eval --model CHECKPOINT), "
-                        "or train with --Prediction CTC")
+    require_ctc(params, f"{READER_CTC_ONLY}: {checkpoint} is a {stage_string(stages_of(params))} model and cannot "
+                        "be exported as a trio: read or evaluate the checkpoint itself (easyocr-ko read/eval --model "
+                        "CHECKPOINT), or train with --Prediction CTC")
     model = pretrained.build()
     if isinstance(model, dtrb.Model):
         params = dict(model.network_params)

@@ -56,11 +56,12 @@ from easyocr_ko.datasets.dtrb import FolderDataset, LmdbDataset, decode_gray, re
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.fsutil import atomic_path
 from easyocr_ko.recognizer.dtrb import Model as DtrbModel
-from easyocr_ko.recognizer.dtrb import model_from_state_dict, stage_string
-from easyocr_ko.recognizer.model import stages_of
+from easyocr_ko.recognizer.dtrb import stage_string
+from easyocr_ko.recognizer.model import model_from_state_dict, stages_of
 from easyocr_ko.recognizer.pretrained import load_pretrained
 from easyocr_ko.recognizer.transforms import reader_tensor
 from easyocr_ko.resources import fonts_dir
+from easyocr_ko.trio.check import require_ctc
 
 __all__ = ["ONNX_OPSET", "INPUT_NAME", "OUTPUT_NAME", "DEFAULT_ATOL", "CHECK_FONT", "Recognizer", "OnnxCheck",
            "load_recognizer", "onnx_model_bytes", "check_onnx", "render_check_crops", "load_check_crops",
@@ -159,15 +160,6 @@ def _require(module: str) -> Any:
                              "(from a checkout: pip install -e '.[onnx]')") from None
 
 
-def _refuse_attn(network_params: Mapping, source: str) -> dict[str, str]:
-    """The stages of ``network_params``; raises EasyOcrKoError for an attention decoder."""
-    stages = stages_of(network_params)
-    if stages["Prediction"] != "CTC":
-        raise EasyOcrKoError(f"{source} is a {stage_string(stages)} model: ONNX export covers CTC models only "
-                             "(EasyOCR-style greedy CTC decoding of the logits), not Prediction: Attn")
-    return stages
-
-
 def load_recognizer(checkpoint: Path | str) -> Recognizer:
     """Load what ``export --onnx`` exports.
 
@@ -190,7 +182,9 @@ def load_recognizer(checkpoint: Path | str) -> Recognizer:
     path = Path(checkpoint)
     # load_pretrained reads the file once and takes both kinds; an absolute path is never a built-in's name
     pretrained = load_pretrained(path.resolve())
-    _refuse_attn(pretrained.network_params, str(path))
+    params = pretrained.network_params
+    require_ctc(params, f"{path} is a {stage_string(stages_of(params))} model: ONNX export covers CTC models only "
+                        "(EasyOCR-style greedy CTC decoding of the logits), not Prediction: Attn")
     return Recognizer(pretrained.build().float(), pretrained.character, pretrained.imgH,
                       dict(pretrained.network_params), pretrained.source)
 
@@ -207,11 +201,6 @@ class _LogitsOnly(nn.Module):
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         return self.model(image, None)
-
-
-def _prediction(model: nn.Module) -> str:
-    stages = getattr(model, "stages", None)
-    return str(stages.get("Pred", "CTC")) if isinstance(stages, dict) else "CTC"  # gen2 has no ``stages``
 
 
 def _input_channel(model: nn.Module) -> int:
@@ -254,9 +243,9 @@ def onnx_model_bytes(model: nn.Module, imgH: int, metadata: Mapping[str, str] | 
     Raises:
         EasyOcrKoError: an Attn model, or the onnx package is missing.
     """
-    if _prediction(model) != "CTC":
-        raise EasyOcrKoError("ONNX export covers CTC models only (EasyOCR-style greedy CTC decoding of the "
-                             "logits): this is an Attn model")
+    require_ctc(getattr(model, "network_params", {}),  # gen2's network has none: always CTC
+                "ONNX export covers CTC models only (EasyOCR-style greedy CTC decoding of the logits): this is an "
+                "Attn model")
     onnx = _require("onnx")
     exportable = _exportable(model)
     wrapped = _LogitsOnly(exportable).eval()

@@ -36,14 +36,14 @@ import cv2
 import numpy as np
 import torch
 
-from easyocr_ko.datasets.dtrb import read_gray_file
+from easyocr_ko.datasets.dtrb import decode_image, read_gray_file
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file, md5_file
 from easyocr_ko.resources import TrioLocation, easyocr_model_dir, easyocr_network_dir, offline_model_dir
 from easyocr_ko.trio.check import check_trio
 
 __all__ = ["CRAFT_FILE", "TrioLocation", "find_craft", "craft_md5", "check_craft", "default_location", "ReaderSession",
-           "read_photo", "read_image"]
+           "read_photo", "reading_row", "read_image"]
 
 CRAFT_FILE = "craft_mlt_25k.pth"
 """EasyOCR's CRAFT detector weights, which ``Reader(detector=True)`` loads from ``model_storage_directory``."""
@@ -201,13 +201,27 @@ def read_photo(path: Path | str) -> tuple[np.ndarray, np.ndarray]:
         EasyOcrKoError: the file is not a decodable image (corrupt, or over OpenCV's pixel limit).
     """
     gray = read_gray_file(path)
-    try:
-        bgr = cv2.imdecode(np.frombuffer(Path(path).read_bytes(), dtype=np.uint8), cv2.IMREAD_COLOR)
-    except cv2.error:
-        bgr = None
+    bgr = decode_image(Path(path).read_bytes(), cv2.IMREAD_COLOR)
     if bgr is None or bgr.shape[:2] != gray.shape:
         raise EasyOcrKoError(f"cannot read image {path} in colour for the detector (use --no-detector)")
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), gray
+
+
+def reading_row(box: Any, text: str, confidence: float) -> dict:
+    """One read box as ``read`` returns it (the JSON row of ``easyocr-ko read --json``), whatever read it.
+
+    Args:
+        box: 4 [x, y] points in px (numbers of any type, as Reader or ``get_image_list`` give them).
+        text: the reading.
+        confidence: its confidence in [0, 1].
+
+    Returns:
+        ``{"box": [[int x, int y] x 4], "text": text, "confidence": float rounded to 4 decimals}``.
+
+    >>> reading_row([[0, 0], [10.0, 0], [10, 5], [0, 5]], "가", 0.123456)
+    {'box': [[0, 0], [10, 0], [10, 5], [0, 5]], 'text': '가', 'confidence': 0.1235}
+    """
+    return {"box": [[int(x), int(y)] for x, y in box], "text": text, "confidence": round(float(confidence), 4)}
 
 
 def read_image(reader: Any, path: Path, detector: bool = True) -> list[dict]:
@@ -221,7 +235,8 @@ def read_image(reader: Any, path: Path, detector: bool = True) -> list[dict]:
             defaults); ``False`` reads the whole image as one line.
 
     Returns:
-        One dict per box: ``box`` (4 [x, y] points, px), ``text``, ``confidence`` (Reader's, [0, 1]).
+        One dict per box (:func:`reading_row`): ``box`` (4 [x, y] points, px), ``text``, ``confidence`` (Reader's,
+        [0, 1]).
 
     Raises:
         FileNotFoundError: no such file.
@@ -234,5 +249,4 @@ def read_image(reader: Any, path: Path, detector: bool = True) -> list[dict]:
     else:
         gray = read_gray_file(path)
         results = reader.recognize(gray)
-    return [{"box": [[int(x), int(y)] for x, y in box], "text": text, "confidence": round(float(conf), 4)}
-            for box, text, conf in results]
+    return [reading_row(box, text, conf) for box, text, conf in results]

@@ -1,6 +1,7 @@
 """easyocr_ko.datasets.dtrb: DTRB gt files and LMDBs (keys image-%09d / label-%09d / num-samples, from 1)."""
 from __future__ import annotations
 
+import io
 import multiprocessing as mp
 import pickle
 import re
@@ -12,12 +13,15 @@ import cv2
 import lmdb
 import numpy as np
 import pytest
+from PIL import Image
 
 from easyocr_ko.config import GenConfig
 from easyocr_ko.datasets.dtrb import (
     FolderDataset,
     LmdbDataset,
     decode_gray,
+    decode_image,
+    encode_png,
     folder_to_lmdb,
     image_key,
     label_key,
@@ -82,6 +86,32 @@ def test_decode_gray() -> None:
     assert img.dtype == np.uint8 and img.shape == (8, 5) and int(img[0, 0]) == 77
     assert decode_gray(b"") is None
     assert decode_gray(b"\x89PNG but not really") is None
+
+
+def test_decode_image_keeps_what_opencv_gives_and_refuses_what_it_cannot_decode() -> None:
+    bgr = np.zeros((4, 6, 3), np.uint8)
+    bgr[:, :, 0] = 200  # blue
+    ok, buf = cv2.imencode(".png", bgr)
+    assert ok
+    assert np.array_equal(decode_image(buf.tobytes(), cv2.IMREAD_UNCHANGED), bgr)
+    assert decode_image(buf.tobytes(), cv2.IMREAD_GRAYSCALE).shape == (4, 6)
+    for bad in (b"", b"\x89PNG but not really", _png(10)[:20]):
+        assert decode_image(bad, cv2.IMREAD_UNCHANGED) is None
+
+
+def test_encode_png_round_trip() -> None:
+    image = Image.frombytes("L", (3, 2), bytes([0, 50, 100, 150, 200, 250]))
+    with Image.open(io.BytesIO(encode_png(image))) as back:
+        assert back.format == "PNG" and back.tobytes() == image.tobytes()
+    grey = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    assert np.array_equal(decode_gray(encode_png(grey)), grey)
+    bgr = np.zeros((3, 4, 3), np.uint8)
+    bgr[:, :, 2] = 255  # red in OpenCV's order: stored as red
+    with Image.open(io.BytesIO(encode_png(bgr[:, 1:]))) as back:  # a view, as a crop is
+        assert back.mode == "RGB" and back.getpixel((0, 0)) == (255, 0, 0)
+    assert np.array_equal(decode_image(encode_png(bgr), cv2.IMREAD_COLOR), bgr)
+    with pytest.raises(ValueError, match="uint8"):
+        encode_png(np.zeros((3, 4), np.float32))
 
 
 # ---------------------------------------------------------------- read_gt

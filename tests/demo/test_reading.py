@@ -1,16 +1,11 @@
-"""The demo's reading without a browser or a model: upload checks, the drawing's crop, the boxes drawn on a photo,
-and ``easyocr-ko demo`` without Gradio."""
+"""Tests of easyocr_ko.demo.reading, without a browser or a model: upload checks, the drawing's crop, the boxes
+drawn on a photo."""
 from __future__ import annotations
-
-import socket
-import sys
 
 import cv2
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from easyocr_ko.cli.main import main
 from easyocr_ko.demo.reading import DemoInputError, _to_gray, check_upload, crop_drawing, draw_boxes
 
 
@@ -54,25 +49,3 @@ def test_boxes_are_drawn_on_a_copy():
     assert drawn.shape == image.shape and drawn.dtype == np.uint8
     assert (image == 255).all()
     assert tuple(drawn[65, 20]) == (230, 30, 30)  # the box's left edge, red in RGB
-
-
-def test_demo_without_gradio_says_how_to_install_it(monkeypatch):
-    monkeypatch.setitem(sys.modules, "gradio", None)  # import gradio raises ImportError
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        port = probe.getsockname()[1]  # a port that is free once the probe closes
-    result = CliRunner().invoke(main, ["demo", "--port", str(port)])
-    assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("easyocr-ko: error:")
-    assert "pip install -e '.[demo]'" in lines[0]
-
-
-def test_demo_refuses_a_bad_port():
-    result = CliRunner().invoke(main, ["demo", "--port", "70000"])
-    assert result.exit_code == 1
-    assert "--port" in result.stderr
-    with socket.create_server(("127.0.0.1", 0)) as busy:
-        port = busy.getsockname()[1]
-        result = CliRunner().invoke(main, ["demo", "--port", str(port)])
-    assert result.exit_code == 1
-    assert result.stderr.startswith(f"easyocr-ko: error: cannot serve on 127.0.0.1:{port}")

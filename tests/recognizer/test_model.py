@@ -1,4 +1,4 @@
-"""The gen2 network factory and its state-dict helpers."""
+"""The network factory (gen2 and DTRB) and its state-dict helpers: prefixes, configuration read back from weights."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -6,11 +6,14 @@ from collections import OrderedDict
 import pytest
 import torch
 
+from easyocr_ko.recognizer.dtrb import STAGE_KEYS, Model
 from easyocr_ko.recognizer.model import (
     GEN2_NETWORK_PARAMS,
     add_module_prefix,
     build_model,
     load_detail,
+    model_from_state_dict,
+    network_params_from_state_dict,
     network_params_of,
     strip_module_prefix,
 )
@@ -65,3 +68,24 @@ def test_load_detail_names_the_mismatch():
     assert "Prediction" in detail and "Error(s) in loading" not in detail
     assert load_detail(RuntimeError("one line")) == "one line"
     assert load_detail(RuntimeError()) == "RuntimeError"
+
+
+@pytest.mark.parametrize("stages", ["None-VGG-BiLSTM-CTC", "TPS-ResNet-BiLSTM-CTC", "TPS-ResNet-BiLSTM-Attn",
+                                    "None-RCNN-None-CTC", "TPS-VGG-None-Attn"])
+def test_network_params_from_state_dict(stages):
+    num_class = 10 + (2 if stages.endswith("Attn") else 1)
+    model = Model(num_class=num_class, imgH=32, imgW=56, num_fiducial=10, output_channel=32, hidden_size=16,
+                  **dict(zip(STAGE_KEYS, stages.split("-"))))
+    state = {"module." + k: v for k, v in model.state_dict().items()}
+    hints = {"imgH": 32, "imgW": 56, "num_fiducial": 10, "hidden_size": 16}  # for what the weights cannot tell
+    params = network_params_from_state_dict(state, **hints)
+    assert params == {**model.network_params, "num_class": num_class}
+    rebuilt = model_from_state_dict(state, **hints)
+    x = torch.rand(2, 1, 32, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(rebuilt(x), model.eval()(x))
+    if stages.startswith("TPS"):  # imgH and imgW come from the grid buffer, not from the hints
+        inferred = network_params_from_state_dict(state, imgH=64, imgW=100)
+        assert (inferred["imgH"], inferred["imgW"], inferred["num_fiducial"]) == (32, 56, 10)
+    with pytest.raises(ValueError, match="FeatureExtraction"):
+        network_params_from_state_dict({"Prediction.weight": torch.zeros(3, 4)})

@@ -11,19 +11,21 @@ from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.model import build_model
 from easyocr_ko.recognizer.predict import (
     Reading,
+    RecognizeOptions,
     custom_mean,
     decode,
     language_characters,
+    preprocess_crops,
     quantize_like_reader,
     read_batch,
+    read_passes,
     reader_ignore_idx,
     reader_probabilities,
-    recognize,
     top_n,
 )
 from easyocr_ko.recognizer.transforms import batch_width, resize_to_height
 
-from _tiny import TINY_PARAMS, WORDS, render_png
+from _tiny import TINY_PARAMS, WORDS, recognize, render_png
 
 CHARS = "abc"  # class 1 = a, 2 = b, 3 = c, 0 = blank
 
@@ -146,22 +148,22 @@ def tiny():
 def test_read_batch_returns_one_reading_per_crop_with_logits(tiny):
     model, codec = tiny
     crops = [decode_gray(render_png(w, 32)) for w in WORDS[:3]] + [decode_gray(render_png("가", 40))]
-    readings = read_batch(model, codec, crops, imgH=32, keep_logits=True)
+    readings = read_batch(model, codec, crops, RecognizeOptions(imgH=32, keep_logits=True))
     assert len(readings) == 4 and all(isinstance(r, Reading) for r in readings)
     width = batch_width([resize_to_height(c, 32)[1] for c in crops], 32)
     for r in readings:
         assert set(r.text) <= set(codec.character) and 0.0 <= r.confidence <= 1.0
         assert r.logits is not None and r.logits.dtype == torch.float32
         assert tuple(r.logits.shape) == (width // 4 - 1, codec.num_class)  # T = W/4 - 1 steps
-    assert all(r.logits is None for r in read_batch(model, codec, crops, imgH=32))
+    assert all(r.logits is None for r in read_batch(model, codec, crops, RecognizeOptions(imgH=32)))
 
 
 def test_contrast_pass_only_below_the_threshold(tiny):
     model, codec = tiny
     crops = [decode_gray(render_png(w, 32)) for w in WORDS[:3]]
-    assert not any(r.contrast_pass for r in read_batch(model, codec, crops, imgH=32, contrast_ths=0.0))
-    first = read_batch(model, codec, crops, imgH=32, contrast_ths=0.0)
-    retried = read_batch(model, codec, crops, imgH=32, contrast_ths=1.01)  # every crop read twice
+    first = read_batch(model, codec, crops, RecognizeOptions(imgH=32, contrast_ths=0.0))
+    assert not any(r.contrast_pass for r in first)
+    retried = read_batch(model, codec, crops, RecognizeOptions(imgH=32, contrast_ths=1.01))  # every crop read twice
     for a, b in zip(first, retried):
         assert b.confidence >= a.confidence  # the more confident pass is kept
         assert b.contrast_pass or (b.text, b.confidence) == (a.text, a.confidence)
@@ -172,16 +174,37 @@ def test_same_width_batch_equals_one_by_one(tiny):
     crops = [decode_gray(render_png(w, 32)) for w in WORDS[:4]]  # two syllables each: one width class
     widths = {batch_width([resize_to_height(c, 32)[1]], 32) for c in crops}
     assert len(widths) == 1
-    batched = read_batch(model, codec, crops, imgH=32)
+    batched = read_batch(model, codec, crops, RecognizeOptions(imgH=32))
     alone = recognize(model, codec, crops, imgH=32)
     assert [r.text for r in batched] == [t for t, _ in alone]
     np.testing.assert_allclose([r.confidence for r in batched], [c for _, c in alone], rtol=0, atol=1e-5)
 
 
+def test_read_passes_takes_any_forward_and_preprocess_crops_gives_readers_batch(tiny):
+    model, codec = tiny
+    crops = [decode_gray(render_png(w, 32)) for w in WORDS[:2]] + [decode_gray(render_png("가", 40))]
+    resized, width = preprocess_crops(crops, 32)
+    alone = [resize_to_height(c, 32) for c in crops]  # a tall crop is resized to width imgH, as Reader does
+    assert all(np.array_equal(r, a) for r, (a, _) in zip(resized, alone))
+    assert width == batch_width([ratio for _, ratio in alone], 32)
+    seen = []
+
+    def forward(images: torch.Tensor) -> torch.Tensor:  # another engine: here the same model, run by hand
+        seen.append(tuple(images.shape))
+        return model(images, None).float()
+
+    options = RecognizeOptions(imgH=32, contrast_ths=1.01, keep_logits=True)  # every crop read twice
+    theirs = read_passes(forward, codec, crops, options)
+    assert seen == [(3, 1, 32, width), (3, 1, 32, width)]
+    ours = read_batch(model, codec, crops, options)
+    assert [(r.text, r.contrast_pass) for r in theirs] == [(r.text, r.contrast_pass) for r in ours]
+    np.testing.assert_allclose([r.confidence for r in theirs], [r.confidence for r in ours], rtol=0, atol=1e-6)
+
+
 def test_read_batch_refuses_a_colour_crop(tiny):
     model, codec = tiny
     with pytest.raises(ValueError, match="uint8 \\(H, W\\)"):
-        read_batch(model, codec, [np.zeros((32, 64, 3), np.uint8)], imgH=32)
+        read_batch(model, codec, [np.zeros((32, 64, 3), np.uint8)], RecognizeOptions(imgH=32))
 
 
 def test_quantize_like_reader_copies(tiny):
@@ -191,5 +214,5 @@ def test_quantize_like_reader_copies(tiny):
     assert type(model.Prediction) is torch.nn.Linear  # the float model is left as it was
     assert type(quantized.Prediction) is not torch.nn.Linear
     crop = decode_gray(render_png("가나", 32))
-    (r,) = read_batch(quantized, codec, [crop], imgH=32)
+    (r,) = read_batch(quantized, codec, [crop], RecognizeOptions(imgH=32))
     assert 0.0 <= r.confidence <= 1.0

@@ -28,6 +28,7 @@ def english_reader():
                           download_enabled=False, detector=False, verbose=False, quantize=False)
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 @pytest.mark.parametrize("shape", SHAPES)
 def test_reader_tensor_equals_what_reader_feeds_the_model(english_reader, shape):
     captured = []

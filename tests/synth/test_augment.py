@@ -1,4 +1,5 @@
-"""Tests of easyocr_ko.synth.augment: contracts, determinism, bounded effects, config parsing, the composer.
+"""Tests of easyocr_ko.synth.augment: contracts, determinism, bounded effects, the composer and the transform of
+an ``--augment`` spec (the spec's parsing is easyocr_ko.config's: tests/test_config.py).
 
 The jitter renderer that draws the test word is tested in test_jitter.py."""
 from __future__ import annotations
@@ -8,7 +9,7 @@ import functools
 import numpy as np
 import pytest
 
-from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.config import AugmentOptions
 from easyocr_ko.resources import fonts_dir
 from easyocr_ko.synth import augment as A
 from easyocr_ko.synth.jitter import render_jittered
@@ -63,7 +64,7 @@ def test_levels_of_a_hand_made_image():
     (np.zeros((2, 50), np.uint8), "at least 4x4"),
 ])
 def test_bad_images_are_refused_in_one_line(bad, message):
-    for fn in (A.slant, A.gaussian_noise, functools.partial(A.apply, config=A.AugmentConfig())):
+    for fn in (A.slant, A.gaussian_noise, functools.partial(A.apply, config=AugmentOptions())):
         with pytest.raises(ValueError, match=message) as err:
             fn(bad, rng())
         assert "\n" not in str(err.value)
@@ -195,44 +196,9 @@ def test_ruled_lines_pass_behind_the_text(word):
 
 # ---------------------------------------------------------------- config and composer
 
-def test_parse_presets_and_overrides():
-    assert A.PRESET_NAMES == ("none", "light", "handwriting", "full", "realpen")
-    assert A.AugmentConfig.parse("handwriting") == A.AugmentConfig.preset("handwriting")
-    assert A.AugmentConfig.parse(None) == A.AugmentConfig() == A.AugmentConfig.parse("")
-    c = A.AugmentConfig.parse(" Full , elastic_p = 0.9, jpeg_quality=60")
-    assert (c.elastic_p, c.jpeg_quality, c.slant_p) == (0.9, 60, A.AugmentConfig.preset("full").slant_p)
-    assert isinstance(c.jpeg_quality, int)
-    assert A.AugmentConfig.parse("blur_p=0.5") == A.AugmentConfig(blur_p=0.5)
-    m = A.AugmentConfig.parse({"preset": "light", "noise_p": 1})
-    assert m.noise_p == 1.0 and m.stroke_p == A.AugmentConfig.preset("light").stroke_p
-    assert A.AugmentConfig.parse(c) is c
-
-
-@pytest.mark.parametrize("spec, message", [
-    ("fancy", "unknown augment preset 'fancy': choose one of none, light, handwriting, full"),
-    ("light,warp_p=0.5", "unknown augment option 'warp_p'"),
-    ("light,blur_p", "augment option 'blur_p' must be key=value"),
-    ("light,blur_p=often", "augment option blur_p must be a number, got 'often'"),
-    ("light,blur_p=1.5", r"augment option blur_p must be in \[0, 1\], got 1.5"),
-    ("elastic_alpha=40", r"augment option elastic_alpha must be in \[0, 5\], got 40.0"),
-    ("jpeg_quality=33.5", "augment option jpeg_quality must be an integer"),
-    ({"preset": "light", "noise_p": True}, "augment option noise_p must be a number, got True"),
-    (3, "augment must be a preset name or a mapping, got int"),
-])
-def test_parse_errors_are_clear_one_liners(spec, message):
-    with pytest.raises(EasyOcrKoError, match=message) as err:
-        A.AugmentConfig.parse(spec)
-    assert "\n" not in str(err.value)
-
-
-def test_direct_construction_is_range_checked():
-    with pytest.raises(EasyOcrKoError, match=r"slant_max must be in \[0, 0.7\]"):
-        A.AugmentConfig(slant_max=2.0)
-
-
 def test_probability_zero_is_identity(word):
-    strong_but_off = A.AugmentConfig(stroke_radius=3, elastic_alpha=5, slant_max=0.7, noise_sigma=30)
-    for config in (A.AugmentConfig(), A.AugmentConfig.preset("none"), strong_but_off):
+    strong_but_off = AugmentOptions(stroke_radius=3, elastic_alpha=5, slant_max=0.7, noise_sigma=30)
+    for config in (AugmentOptions(), AugmentOptions.preset("none"), strong_but_off):
         out = A.apply(word, rng(), config)
         assert out is not word
         np.testing.assert_array_equal(out, word)
@@ -240,7 +206,7 @@ def test_probability_zero_is_identity(word):
 
 @pytest.mark.parametrize("preset", ["light", "handwriting", "full"])
 def test_apply_presets_contract_and_determinism(word, preset):
-    config = A.AugmentConfig.preset(preset)
+    config = AugmentOptions.preset(preset)
     outs = [A.apply(word, rng(seed), config) for seed in range(12)]
     again = [A.apply(word, rng(seed), config) for seed in range(12)]
     for out, out2 in zip(outs, again):
@@ -253,59 +219,52 @@ def test_apply_presets_contract_and_determinism(word, preset):
 
 
 def test_every_stage_alone_changes_the_image(word):
-    stages = [f.name for f in A.AugmentConfig.__dataclass_fields__.values() if f.name.endswith("_p")]
+    stages = [f.name for f in AugmentOptions.__dataclass_fields__.values() if f.name.endswith("_p")]
     assert len(stages) == 15  # 11 classic stages + jamo, pen, crop, form (realpen)
     for stage in stages:
-        out = A.apply(word, rng(3), A.AugmentConfig(**{stage: 1.0}))
+        out = A.apply(word, rng(3), AugmentOptions(**{stage: 1.0}))
         assert out.shape[1] != word.shape[1] or not np.array_equal(out, word), stage
 
 
 def test_all_stages_together_keep_it_legible(word):
-    every = {f: 1.0 for f in A.AugmentConfig.__dataclass_fields__ if f.endswith("_p") and f != "polarity_p"}
+    every = {f: 1.0 for f in AugmentOptions.__dataclass_fields__ if f.endswith("_p") and f != "polarity_p"}
     for seed in range(5):
-        out = A.apply(word, rng(seed), A.AugmentConfig(**every))
+        out = A.apply(word, rng(seed), AugmentOptions(**every))
         ground, ink = A.levels(out)
         assert ground - ink >= 50
 
 
 def test_polarity_stage_never_draws_ruled_lines(word):
-    both = A.AugmentConfig(polarity_p=1.0, lines_p=1.0)
-    only = A.AugmentConfig(polarity_p=1.0)
+    both = AugmentOptions(polarity_p=1.0, lines_p=1.0)
+    only = AugmentOptions(polarity_p=1.0)
     np.testing.assert_array_equal(A.apply(word, rng(4), both), A.apply(word, rng(4), only))
 
 
-def test_config_is_an_augment_callable(word):
-    config = A.AugmentConfig.preset("handwriting")
-    np.testing.assert_array_equal(config(word, rng(9)), A.apply(word, rng(9), config))
+def test_augment_transform_is_apply_with_the_parsed_options(word):
+    transform = A.augment_transform("handwriting,blur_p=0.5")
+    options = AugmentOptions.parse("handwriting,blur_p=0.5")
+    np.testing.assert_array_equal(transform(word, rng(9)), A.apply(word, rng(9), options))
+    for empty in (None, "", "none", {}):
+        assert A.augment_transform(empty) is None  # no augmentation at all (gen keeps the image's mode)
+    assert A.augment_transform(options).keywords["config"] is options
+    assert A.augment_transform({"preset": "light"}).keywords["config"] == AugmentOptions.preset("light")
 
 
 @pytest.mark.parametrize("shape", [(32, 40), (128, 300), (64, 8), (4, 4)])
 def test_any_size_keeps_its_height(shape):
     img = np.full(shape, 240, np.uint8)
     img[shape[0] // 4: 3 * shape[0] // 4, shape[1] // 4: 3 * shape[1] // 4] = 20
-    every = A.AugmentConfig(**{f: 1.0 for f in A.AugmentConfig.__dataclass_fields__ if f.endswith("_p")})
-    for config in (every, A.AugmentConfig.preset("full")):
+    every = AugmentOptions(**{f: 1.0 for f in AugmentOptions.__dataclass_fields__ if f.endswith("_p")})
+    for config in (every, AugmentOptions.preset("full")):
         for seed in range(4):
             out = A.apply(img, rng(seed), config)
             assert out.dtype == np.uint8 and out.shape[0] == shape[0] and out.shape[1] >= shape[1]
 
 
-def test_config_pickles_for_loader_workers():
+def test_transform_pickles_for_gen_workers(word):
     import pickle
 
-    config = A.AugmentConfig.parse("full,noise_p=0.1")
-    assert pickle.loads(pickle.dumps(config)) == config
-
-
-def test_config_is_the_core_options_made_callable():
-    """The fields, ranges and presets live in easyocr_ko.config.AugmentOptions (so GenConfig can check a spec
-    before any work); AugmentConfig adds only the call, and parse/preset return AugmentConfig."""
-    from easyocr_ko.config import AUGMENT_PRESET_NAMES, AugmentOptions
-
-    assert issubclass(A.AugmentConfig, AugmentOptions) and A.PRESET_NAMES == AUGMENT_PRESET_NAMES
-    assert type(A.AugmentConfig.parse("light")) is A.AugmentConfig
-    assert type(A.AugmentConfig.preset("full")) is A.AugmentConfig
-    options = AugmentOptions.parse("full,noise_p=0.1")
-    converted = A.AugmentConfig.parse(options)
-    assert type(converted) is A.AugmentConfig and converted == A.AugmentConfig.parse("full,noise_p=0.1")
-    assert not callable(options)
+    transform = A.augment_transform("full,noise_p=0.1")
+    again = pickle.loads(pickle.dumps(transform))
+    np.testing.assert_array_equal(again(word, rng(2)), transform(word, rng(2)))
+    assert A.PRESET_NAMES == ("none", "light", "handwriting", "full", "realpen")

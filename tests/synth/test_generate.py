@@ -1,7 +1,6 @@
 """easyocr_ko.synth.generate: rendering, word/font pairing, determinism, splits, failures, interruption and resume."""
 from __future__ import annotations
 
-import io
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -390,9 +389,3 @@ def test_contact_sheet_needs_samples(tmp_path: Path) -> None:
     (empty / "gt.txt").write_text("", encoding="utf-8")
     with pytest.raises(EasyOcrKoError, match="no sample"):
         synth.contact_sheet([empty], tmp_path / "sheet.png")
-
-
-def test_encode_png_round_trip() -> None:
-    image = Image.frombytes("L", (3, 2), bytes([0, 50, 100, 150, 200, 250]))
-    with Image.open(io.BytesIO(synth.encode_png(image))) as back:
-        assert back.format == "PNG" and back.tobytes() == image.tobytes()

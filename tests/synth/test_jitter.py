@@ -1,11 +1,12 @@
-"""Tests of easyocr_ko.synth.jitter: the per-syllable jitter renderer (ink, framing, determinism, draw order)."""
+"""Tests of easyocr_ko.synth.jitter: the per-syllable jitter renderer (ink, framing, determinism, draw order) and
+its style (range checks)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from easyocr_ko.resources import fonts_dir
-from easyocr_ko.synth.jitter import render_jittered
+from easyocr_ko.synth.jitter import JitterStyle, render_jittered
 
 PEN = fonts_dir() / "NanumPen.ttf"
 
@@ -45,13 +46,13 @@ def test_render_jittered_is_deterministic_and_seed_dependent():
 def test_render_jittered_height_and_jitter_off():
     small = render_jittered("가나", PEN, 32, rng=rng())
     assert small.shape[0] == 32
-    flat = dict(baseline_jitter=0.0, scale_jitter=0.0, aspect_jitter=0.0, rotation=0.0, spacing=(0.0, 0.0),
-                space_gap=(0.4, 0.4), slope=0.0, margin=(0.1, 0.1), ink_level=(0, 0))
+    flat = JitterStyle(baseline_jitter=0.0, scale_jitter=0.0, aspect_jitter=0.0, rotation=0.0, spacing=(0.0, 0.0),
+                       space_gap=(0.4, 0.4), slope=0.0, margin=(0.1, 0.1), ink_level=(0, 0))
     # without jitter nothing is left to chance: every seed gives the same image
-    img = render_jittered("가가 가", PEN, 64, rng=rng(1), **flat)
-    assert img.tobytes() == render_jittered("가가 가", PEN, 64, rng=rng(2), **flat).tobytes()
+    img = render_jittered("가가 가", PEN, 64, rng=rng(1), style=flat)
+    assert img.tobytes() == render_jittered("가가 가", PEN, 64, rng=rng(2), style=flat).tobytes()
     # and the same syllable drawn twice gives two ink blobs of the same size
-    img = render_jittered("가가", PEN, 64, rng=rng(), **flat)
+    img = render_jittered("가가", PEN, 64, rng=rng(), style=flat)
     cols = np.flatnonzero(ink_mask(img).any(axis=0))
     mid = (cols[0] + cols[-1] + 1) // 2
     left, right = ink_mask(img[:, :mid]).sum(), ink_mask(img[:, mid:]).sum()
@@ -70,7 +71,7 @@ def test_render_jittered_height_and_jitter_off():
 def test_render_jittered_frames_all_the_ink(seed, frac):
     """Margins are ``frac`` of the frame on each side: the first and last syllables and the tallest ink
     reach them (no character is lost or cut, nothing but margin is added)."""
-    img = render_jittered("안녕하세요", PEN, 64, rng=rng(seed), margin=(frac, frac))
+    img = render_jittered("안녕하세요", PEN, 64, rng=rng(seed), style=JitterStyle(margin=(frac, frac)))
     cols = np.flatnonzero((img < 250).any(axis=0))
     rows = np.flatnonzero((img < 250).any(axis=1))
     margin = frac * 64 / (1 + 2 * frac)  # px after the resize to 64 rows
@@ -83,7 +84,7 @@ def test_render_jittered_frames_all_the_ink(seed, frac):
 
 
 def test_render_jittered_keeps_small_marks_small(word):
-    dots = render_jittered("...", PEN, 64, rng=rng(), margin=(0.1, 0.1))
+    dots = render_jittered("...", PEN, 64, rng=rng(), style=JitterStyle(margin=(0.1, 0.1)))
     rows = np.flatnonzero(ink_mask(dots).any(axis=1))
     assert rows.size and rows.size < 20  # the dots are not blown up to the full height
     assert rows.mean() > 40  # and sit low, on the baseline
@@ -100,12 +101,11 @@ def test_render_jittered_bad_arguments():
         render_jittered("가", fonts_dir() / "missing.ttf", 64, rng=rng())
     with pytest.raises(ValueError, match="height must be >= 8"):
         render_jittered("가", PEN, 4, rng=rng())
-    with pytest.raises(ValueError, match="rotation must be in"):
-        render_jittered("가", PEN, 64, rng=rng(), rotation=45)
 
 
 @pytest.mark.parametrize("name, value, message", [
     ("baseline_jitter", 0.3, r"baseline_jitter must be in \[0, 0.2\]"),
+    ("rotation", 45, r"rotation must be in \[0, 20\] degrees"),
     ("scale_jitter", -0.1, r"scale_jitter must be in \[0, 0.4\]"),
     ("aspect_jitter", 0.5, r"aspect_jitter must be in \[0, 0.4\]"),
     ("slope", 0.3, r"slope must be in \[0, 0.2\]"),
@@ -114,12 +114,17 @@ def test_render_jittered_bad_arguments():
     ("margin", (-0.1, 0.1), "margin must be a range within"),
     ("ink_level", (0, 255), "ink_level must be a range within"),
 ])
-def test_render_jittered_checks_every_range_before_drawing(name, value, message):
-    generator = rng(5)
-    before = generator.bit_generator.state
+def test_jitter_style_checks_every_range(name, value, message):
     with pytest.raises(ValueError, match=message):
-        render_jittered("가", PEN, 64, rng=generator, **{name: value})
-    assert generator.bit_generator.state == before  # nothing was drawn
+        JitterStyle(**{name: value})
+
+
+def test_jitter_style_defaults_are_the_renderers():
+    """No style and the default style draw the same image; the style is frozen (a shared default is safe)."""
+    assert render_jittered("가 나", PEN, 64, rng=rng(9)).tobytes() == \
+        render_jittered("가 나", PEN, 64, rng=rng(9), style=JitterStyle()).tobytes()
+    with pytest.raises(AttributeError):
+        JitterStyle().rotation = 10.0  # type: ignore[misc]
 
 
 def test_render_jittered_draws_from_rng_in_the_documented_order():

@@ -9,7 +9,7 @@ import pytest
 from easyocr_ko.config import AugmentOptions
 from easyocr_ko.resources import fonts_dir
 from easyocr_ko.synth import realpen
-from easyocr_ko.synth.augment import AugmentConfig, apply
+from easyocr_ko.synth.augment import apply
 from easyocr_ko.synth.jitter import render_jittered
 
 
@@ -92,21 +92,21 @@ def test_form_marks_only_darken(word):
 
 def test_realpen_options_and_preset(word):
     assert AugmentOptions().jamo_p == AugmentOptions().crop_p == 0  # off unless asked for
-    config = AugmentConfig.parse("realpen")
+    config = AugmentOptions.parse("realpen")
     assert config.jamo_p > 0 and config.pen_p > 0 and config.crop_p == config.form_p == 0  # as the ablations chose
-    handwriting = AugmentConfig.parse("handwriting")
+    handwriting = AugmentOptions.parse("handwriting")
     assert replace(config, jamo_p=0, pen_p=0) == handwriting
-    config = AugmentConfig.parse("realpen,crop_p=0.8,form_p=0.25")
+    config = AugmentOptions.parse("realpen,crop_p=0.8,form_p=0.25")
     outs = [apply(word, np.random.default_rng(s), config) for s in range(6)]
     assert all(o.shape[0] == 64 and o.dtype == np.uint8 for o in outs)
     assert len({o.shape[1] for o in outs}) > 1  # crops change the width
     with pytest.raises(Exception, match="crop_margin"):
-        AugmentConfig.parse("realpen,crop_margin=2")
+        AugmentOptions.parse("realpen,crop_margin=2")
 
 
 def test_realpen_off_draws_nothing_more(word):
     """Stages at probability 0 draw no random numbers: outputs of the earlier presets are unchanged."""
     rng_a, rng_b = np.random.default_rng(9), np.random.default_rng(9)
-    a = apply(word, rng_a, AugmentConfig.parse("handwriting"))
-    b = apply(word, rng_b, AugmentConfig.parse("handwriting,jamo_p=0,pen_p=0,crop_p=0,form_p=0"))
+    a = apply(word, rng_a, AugmentOptions.parse("handwriting"))
+    b = apply(word, rng_b, AugmentOptions.parse("handwriting,jamo_p=0,pen_p=0,crop_p=0,form_p=0"))
     assert np.array_equal(a, b) and rng_a.random() == rng_b.random()

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_easyocr_and_trdg_in_one_process(bandal: Path, latin_font: Path, tmp_path: Path) -> None:
     import easyocr
     import easyocr_en_models

@@ -69,6 +69,7 @@ def two_ranks(tmp_path_factory, data, init) -> Path:
     return tmp / "ddp"
 
 
+@pytest.mark.slow  # torchrun: two real processes
 def test_two_ranks_of_16_train_as_one_process_of_32(two_ranks, data, init, tmp_path):
     """Same samples in every step (each rank takes its half of the global batch, padded to the global width),
     gradients averaged by DDP and BatchNorm statistics over both ranks: loss and weights equal to one process
@@ -91,6 +92,7 @@ def test_two_ranks_of_16_train_as_one_process_of_32(two_ranks, data, init, tmp_p
     assert "2 processes (gloo)" in log and log.count("[4/4] Train loss") == 1  # rank 0 alone writes the log
 
 
+@pytest.mark.slow  # torchrun: two real processes
 def test_two_rank_resume_continues_exactly(two_ranks, data, init, tmp_path):
     parted = tmp_path / "parted"
     first = _torchrun(tmp_path, data, init, parted, batch_size=16, num_iter=2)
@@ -105,11 +107,12 @@ def test_two_rank_resume_continues_exactly(two_ranks, data, init, tmp_path):
     assert _losses(parted) == _losses(two_ranks)
 
 
+@pytest.mark.slow  # torchrun: two real processes
 def test_resume_with_another_number_of_processes_is_refused(two_ranks, tmp_path):
     import shutil
 
     from easyocr_ko.errors import EasyOcrKoError
-    from easyocr_ko.training.finetune import load_run_config
+    from easyocr_ko.training.state import load_run_config
 
     run = tmp_path / "copy"
     shutil.copytree(two_ranks, run)

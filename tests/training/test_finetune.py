@@ -11,7 +11,8 @@ import torch
 from easyocr_ko.config import FinetuneConfig
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
-from easyocr_ko.training.finetune import finetune, load_run_config
+from easyocr_ko.training.finetune import finetune
+from easyocr_ko.training.state import TrainingStopped, load_run_config
 
 from _tiny import WORDS, make_dataset, render_png
 
@@ -66,50 +67,6 @@ def test_resume_continues_exactly(data, init, tmp_path):
     rb = [json.loads(x) for x in (parted / "metrics.jsonl").read_text().splitlines()]
     assert [r["train_loss"] for r in ra] == [r["train_loss"] for r in rb]
     assert [r["valid_loss"] for r in ra] == [r["valid_loss"] for r in rb]
-
-
-def test_resume_refuses_changed_options(data, init, tmp_path):
-    finetune(_config(data, init, tmp_path / "run", num_iter=5), log_stream=None)
-    with pytest.raises(EasyOcrKoError, match="cannot change batch_size"):
-        load_run_config(tmp_path / "run", {"batch_size": 8})
-
-
-def test_kill_during_checkpoint_write_keeps_previous(data, init, tmp_path, monkeypatch):
-    run = tmp_path / "run"
-    finetune(_config(data, init, run, num_iter=5), log_stream=None)
-    before = (run / "last.pth").read_bytes()
-    real_save = torch.save
-    calls = {"n": 0}
-
-    def dying_save(obj, f, *a, **k):
-        calls["n"] += 1
-        real_save(obj, f, *a, **k)  # the temporary file is complete ...
-        raise KeyboardInterrupt  # ... but the process dies before the rename
-
-    monkeypatch.setattr(torch, "save", dying_save)
-    with pytest.raises(KeyboardInterrupt):
-        finetune(load_run_config(run, {"num_iter": 10}), resume=True, log_stream=None)
-    monkeypatch.setattr(torch, "save", real_save)
-    assert calls["n"] >= 1
-    assert (run / "last.pth").read_bytes() == before
-    assert load_checkpoint_file(run / "last.pth")["step"] == 5
-
-
-def test_fixed_charset_outside_characters(data, init, tmp_path):
-    with pytest.raises(EasyOcrKoError, match="outside the fixed charset"):
-        finetune(_config(data, init, tmp_path / "a", character="가나다"), log_stream=None)
-    summary = finetune(_config(data, init, tmp_path / "b", character="가나다라", skip_unknown=True, num_iter=2,
-                               val_interval=2), log_stream=None)
-    kept = [w for w in WORDS if set(w) <= set("가나다라")]
-    assert summary["train_samples"] == len(kept)
-    log = (tmp_path / "b" / "log_train.txt").read_text(encoding="utf-8")
-    assert "character outside the charset" in log
-
-
-def test_default_charset_extends_pretrained_list(data, init, tmp_path):
-    finetune(_config(data, init, tmp_path / "run", num_iter=1, val_interval=1), log_stream=None)
-    character = (tmp_path / "run" / "character.txt").read_text(encoding="utf-8").rstrip("\n")
-    assert character == "가나다라마바사아자"  # the tiny init's own list already covers every label
 
 
 def test_bad_inputs(data, init, tmp_path):
@@ -185,8 +142,6 @@ def test_signal_saves_last_and_resume_is_exact(data, init, tmp_path, monkeypatch
     (no lost steps), and --resume continues exactly as an uninterrupted run."""
     import signal
 
-    from easyocr_ko.training.finetune import TrainingStopped
-
     straight = tmp_path / "straight"
     finetune(_config(data, init, straight), log_stream=None)
     parted = tmp_path / "parted"
@@ -216,18 +171,6 @@ def test_signal_saves_last_and_resume_is_exact(data, init, tmp_path, monkeypatch
     assert [r["train_loss"] for r in ra] == [r["train_loss"] for r in rb]  # the interrupted interval's loss too
 
 
-def test_ignored_sigint_stays_ignored(data, init, tmp_path):
-    """nohup / background jobs ignore SIGINT: finetune must not start catching it (README says: use SIGTERM)."""
-    import signal
-
-    outer = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        finetune(_config(data, init, tmp_path / "run", num_iter=2, val_interval=2), log_stream=None)
-        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGINT, outer)
-
-
 def test_second_signal_during_the_save_keeps_the_previous_last(data, init, tmp_path, monkeypatch):
     import os
     import signal
@@ -247,7 +190,7 @@ def test_second_signal_during_the_save_keeps_the_previous_last(data, init, tmp_p
         finetune(load_run_config(run, {"num_iter": 10}), resume=True, log_stream=None)
     monkeypatch.undo()
     assert (run / "last.pth").read_bytes() == before
-    from easyocr_ko.training.finetune import RUN_FILES
+    from easyocr_ko.training.state import RUN_FILES
 
     assert {p.name for p in run.iterdir()} <= set(RUN_FILES)  # no temporary file left
 
@@ -264,8 +207,6 @@ def test_cosine_schedule_with_warmup_follows_lr_at_and_resumes_exactly(data, ini
     """The schedule is a function of (step, options): a run stopped at step 6 (SIGTERM) and resumed with the same
     options ends with the weights of an uninterrupted run."""
     import signal
-
-    from easyocr_ko.training.finetune import TrainingStopped
 
     kw = dict(schedule="cosine", warmup_steps=3, num_iter=10, val_interval=5)
     straight = tmp_path / "straight"

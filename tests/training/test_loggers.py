@@ -136,7 +136,8 @@ def test_finetune_logger_mirrors_metrics_jsonl_across_a_resume(tmp_path: Path) -
     import json
 
     from easyocr_ko.config import FinetuneConfig
-    from easyocr_ko.training.finetune import finetune, load_run_config
+    from easyocr_ko.training.finetune import finetune
+    from easyocr_ko.training.state import load_run_config
 
     from _tiny import make_dataset, tiny_checkpoint
 
@@ -153,3 +154,32 @@ def test_finetune_logger_mirrors_metrics_jsonl_across_a_resume(tmp_path: Path) -
     assert [step for step, _ in got["valid/accuracy"]] == [0, 2, 4, 6]
     _assert_same({tag: got[tag] for tag in ("valid/loss", "train/loss")},
                  {tag: values for tag, values in _expected(records).items() if tag in ("valid/loss", "train/loss")})
+
+
+# ---------------------------------------------------------------- RunLog: log_train.txt, metrics.jsonl, curves.png
+
+def test_run_log_block_metrics_and_truncate(tmp_path: Path) -> None:
+    import io
+    import json
+
+    from easyocr_ko.training.loggers import RunLog, _best_accuracy_step, pad_display
+    from easyocr_ko.training.validation import Validation
+
+    stream = io.StringIO()
+    log = RunLog(tmp_path, stream)
+    val = Validation(0.5, 0.25, 0.75, 0.125, [("가나", "가나", 0.9), ("ab", "a", 0.4)], 2)
+    log.block(10, 20, 1.5, val, 0.25, 0.75, 3.0, examples=2)
+    text = (tmp_path / "log_train.txt").read_text(encoding="utf-8")
+    assert text == stream.getvalue() and text.startswith("[10/20] Train loss: 1.50000, Valid loss: 0.50000")
+    assert f"{pad_display('가나', 25)} | {pad_display('가나', 25)} | 0.9000\tTrue" in text
+    assert pad_display("가나", 6) == "가나  "  # Hangul takes two columns
+    records = [{"step": step, "train_loss": None if step == 0 else 1.0, "valid_loss": 1.0, "accuracy": accuracy,
+                "norm_ED": 0.5, "CER": 0.5} for step, accuracy in ((0, 0.1), (5, 0.5), (10, 0.5))]
+    (tmp_path / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records[:2]), encoding="utf-8")
+    log.metrics(records[2])  # appends, then draws curves.png from all three
+    assert (tmp_path / "curves.png").is_file() and log.read_metrics() == records
+    assert _best_accuracy_step(log.read_metrics()) == 5  # the first step of the highest accuracy
+    log.truncate_metrics(5)
+    assert [json.loads(x)["step"] for x in (tmp_path / "metrics.jsonl").read_text().splitlines()] == [0, 5]
+    RunLog(tmp_path / "absent", stream, enabled=False).line("nothing")  # other ranks write nothing
+    assert not (tmp_path / "absent").exists()

@@ -16,7 +16,8 @@ from easyocr_ko.evaluation.models import resolve_model
 from easyocr_ko.recognizer.dtrb import Model, stage_string
 from easyocr_ko.recognizer.model import stages_of
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file, load_pretrained
-from easyocr_ko.training.finetune import finetune, load_run_config
+from easyocr_ko.training.finetune import finetune
+from easyocr_ko.training.state import load_run_config
 
 from _tiny import WORDS, make_dataset, tiny_checkpoint
 
@@ -74,6 +75,7 @@ def test_trains_resumes_exactly_and_evaluates(data, tmp_path, stages):
         assert "no trio exported" in log
 
 
+@pytest.mark.slow  # 120 steps of an Attn network
 def test_the_loss_falls_for_attn(data, tmp_path):
     # teacher forcing and the loss see the labels: a small decoder overfits 16 words
     same = make_dataset(tmp_path / "same", val_offset=0)  # validation = the training images

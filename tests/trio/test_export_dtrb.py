@@ -17,14 +17,14 @@ from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.evaluation.models import resolve_model
 from easyocr_ko.recognizer import dtrb
 from easyocr_ko.recognizer.dtrb import Model, stage_string
-from easyocr_ko.recognizer.predict import quantize_like_reader, read_batch, recognize
+from easyocr_ko.recognizer.predict import quantize_like_reader, read_batch
 from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, load_checkpoint_file
 from easyocr_ko.recognizer.transforms import reader_tensor
 from easyocr_ko.resources import TrioLocation, user_network_dir
 from easyocr_ko.trio.check import check_trio
 from easyocr_ko.trio.export import export_checkpoint
 
-from _tiny import reader_first_passes, render_png
+from _tiny import reader_first_passes, recognize, render_png
 
 CHARS = "abcdefghij"
 TINY = {"output_channel": 32, "hidden_size": 16}  # ResNet channels 4/8/16/32: fast on a CPU
@@ -94,6 +94,7 @@ def test_dtrb_trio_files(tps):
         assert torch.equal(state["module." + key], tensor)
 
 
+@pytest.mark.slow  # builds an easyocr.Reader
 @pytest.mark.parametrize("quantize", [False, True])
 def test_reader_reads_the_dtrb_trio_like_easyocr_ko(tps, crops, quantize):
     loc, model = tps

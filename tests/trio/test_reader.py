@@ -136,6 +136,7 @@ def test_install_model_refuses_a_craft_with_the_wrong_md5(tmp_path, monkeypatch)
 
 # ---------------------------------------------------------------- the Reader session
 
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_session_reads_with_the_trio_without_detector(trio, tmp_path):
     image = tmp_path / "w.png"
     image.write_bytes(render_png("가나다", 64))
@@ -160,6 +161,7 @@ def test_session_checks_the_trio_before_reader_sees_it(trio, monkeypatch):
 
 
 @needs_offline_craft
+@pytest.mark.slow  # builds an easyocr.Reader
 def test_session_links_craft_into_a_temporary_folder_and_removes_it(trio, easyocr_home, tmp_path):
     image = tmp_path / "w.png"
     image.write_bytes(render_png("가나다", 64))

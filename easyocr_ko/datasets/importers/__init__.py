@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from easyocr_ko.datasets.importers.aihub import MAX_COORDINATE, parse_box, read_aihub
 from easyocr_ko.datasets.importers.context import IMAGE_EXTENSIONS, Box, Collected, Problem, ReadContext, Source
-from easyocr_ko.datasets.importers.crops import MIN_INSIDE, crop_box, encode_png, load_image
+from easyocr_ko.datasets.importers.crops import MIN_INSIDE, crop_box, load_image
 from easyocr_ko.datasets.importers.dacon import read_dacon
 from easyocr_ko.datasets.importers.gt_files import read_gt_files
 from easyocr_ko.datasets.importers.options import FORMATS, ImportConfig, parse_split
@@ -67,7 +67,6 @@ __all__ = [
     "assign_splits",
     "collect",
     "crop_box",
-    "encode_png",
     "load_image",
     "parse_box",
     "parse_split",

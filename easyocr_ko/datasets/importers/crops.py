@@ -1,12 +1,13 @@
-"""Source images and crops of ``easyocr-ko import``: decoding, cutting a box out, PNG encoding."""
+"""Source images and crops of ``easyocr-ko import``: decoding (to grey or BGR, 8 bits, alpha on white) and cutting
+a box out.  The crops are encoded by :func:`easyocr_ko.datasets.dtrb.encode_png`, as gen's images are."""
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from easyocr_ko.errors import EasyOcrKoError
+from easyocr_ko.datasets.dtrb import decode_image
 
-__all__ = ["MIN_INSIDE", "crop_box", "encode_png", "load_image"]
+__all__ = ["MIN_INSIDE", "crop_box", "load_image"]
 
 MIN_INSIDE = 0.5  # a box reaching outside the image is cut to it if at least this share of its area is inside
 
@@ -19,17 +20,12 @@ def load_image(data: bytes) -> np.ndarray | None:
     are in the stored pixel grid.
 
     Returns:
-        The pixels, or ``None`` if the bytes are not a decodable, non-empty image (also when OpenCV refuses an
-        image over its 2^30-pixel limit, which it reports by raising ``cv2.error``).
+        The pixels, or ``None`` if the bytes are not a decodable, non-empty image
+        (:func:`easyocr_ko.datasets.dtrb.decode_image`: also when OpenCV refuses an image over its 2^30-pixel
+        limit) or not one of 8 or 16 bits with 1, 3 or 4 channels.
     """
-    buf = np.frombuffer(data, dtype=np.uint8)
-    if buf.size == 0:
-        return None
-    try:
-        img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
-    except cv2.error:
-        return None
-    if img is None or img.size == 0:
+    img = decode_image(data, cv2.IMREAD_UNCHANGED)
+    if img is None:
         return None
     if img.dtype == np.uint16:
         img = (img.astype(np.uint32) * 255 + 32767) // 65535
@@ -74,17 +70,3 @@ def crop_box(image: np.ndarray, rect: tuple[int, int, int, int] | None,
     cx1, cy1 = min(w, cx1 + margin), min(h, cy1 + margin)
     return image[cy0:cy1, cx0:cx1], note, (cx0, cy0, cx1 - cx0, cy1 - cy0)
 
-
-def encode_png(image: np.ndarray) -> bytes:
-    """PNG bytes of a crop (zlib level 1: fast, lossless).
-
-    Args:
-        image: uint8 (H, W) grey or (H, W, 3) BGR.
-
-    Raises:
-        EasyOcrKoError: OpenCV cannot encode it.
-    """
-    ok, buf = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    if not ok:
-        raise EasyOcrKoError("OpenCV could not encode a PNG crop")
-    return buf.tobytes()

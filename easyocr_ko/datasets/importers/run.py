@@ -14,16 +14,17 @@ from pathlib import Path
 from tqdm import tqdm
 
 from easyocr_ko.config import save_config
+from easyocr_ko.datasets.dtrb import encode_png
 from easyocr_ko.datasets.importers.aihub import read_aihub
 from easyocr_ko.datasets.importers.context import Collected, Problem, ReadContext, Source
-from easyocr_ko.datasets.importers.crops import crop_box, encode_png, load_image
+from easyocr_ko.datasets.importers.crops import crop_box, load_image
 from easyocr_ko.datasets.importers.dacon import read_dacon
 from easyocr_ko.datasets.importers.gt_files import read_gt_files
 from easyocr_ko.datasets.importers.options import ImportConfig
 from easyocr_ko.datasets.importers.splits import SPLITS, assign_splits
 from easyocr_ko.datasets.writer import Manifest, OutputFolder, SplitRecord, SplitSummary, write_split
 from easyocr_ko.errors import EasyOcrKoError
-from easyocr_ko.fsutil import names_os_errors, temp_dir, write_lines_atomic
+from easyocr_ko.fsutil import os_errors_naming_arg, temp_dir, write_lines_atomic
 
 __all__ = ["IMPORT_OUTPUT", "MAX_PROBLEMS", "READERS", "SOURCES_MANIFEST", "collect", "run_import"]
 
@@ -120,7 +121,7 @@ def _summary(config: ImportConfig, root: Path, collected: Collected, splits: dic
     }
 
 
-@names_os_errors(lambda config, *args, **kwargs: config.output)
+@os_errors_naming_arg(lambda config, *args, **kwargs: config.output)
 def run_import(config: ImportConfig, overwrite: bool = False, progress: bool = False) -> dict:
     """Run ``easyocr-ko import``: read the annotations, split by source image, crop, write both formats.
 

@@ -1,5 +1,6 @@
-"""The ``easyocr-ko texts`` verb through click's CliRunner: lines as kind<TAB>text, the JSON summary, options named
-as ``gen``'s (``--count/-c``, ``--text-mix``), and the one-line error contract."""
+"""Tests of easyocr_ko.cli.texts_cmd: the ``easyocr-ko texts`` verb through click's CliRunner: lines as
+kind<TAB>text, the JSON summary, options named as ``gen``'s (``--count/-c``, ``--text-mix``), and the one-line
+error contract."""
 from __future__ import annotations
 
 import json

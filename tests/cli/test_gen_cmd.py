@@ -1,5 +1,6 @@
-"""The ``easyocr-ko gen`` and ``easyocr-ko lmdb`` verbs through click's CliRunner: outputs, exit codes and the
-one-line error contract ("easyocr-ko: error: ..." on stderr, exit status 1)."""
+"""Tests of easyocr_ko.cli.gen_cmd: the ``easyocr-ko gen`` and ``easyocr-ko lmdb`` verbs through click's CliRunner:
+outputs, exit codes, ``--augment`` values refused before anything is written, and the one-line error contract
+("easyocr-ko: error: ..." on stderr, exit status 1)."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ from easyocr_ko.cli import main
 from easyocr_ko.datasets.dtrb import LmdbDataset
 from easyocr_ko.synth import generate as synth
 
+from _cli import BAD_AUGMENT, assert_one_line_error, assert_rejected
 from conftest import TINY_WORDS
 
 
@@ -25,16 +27,6 @@ def _run(*args: object) -> Result:
 def _gen(out: Path, dict_file: Path, fonts: list[Path], *extra: object) -> Result:
     font_args = [x for f in fonts for x in ("--font", f)]
     return _run("gen", "-o", out, "--dict", dict_file, *font_args, "--workers", 1, "-q", *extra)
-
-
-def _assert_one_line_error(result: Result, *fragments: str) -> None:
-    assert result.exit_code == 1, (result.exit_code, result.output)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("easyocr-ko: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0]
-    assert result.stdout == ""
 
 
 def test_gen_writes_everything(tmp_path: Path, tiny_dict: Path, two_fonts: list[Path]) -> None:
@@ -74,7 +66,7 @@ def test_gen_unknown_config_key(tmp_path: Path, tiny_dict: Path, two_fonts: list
     config_file = tmp_path / "gen.yaml"
     config_file.write_text("count: 12\nfont_size: 3\n", encoding="utf-8")
     result = _gen(tmp_path / "out", tiny_dict, two_fonts, "--config", config_file)
-    _assert_one_line_error(result, "unknown keys font_size")
+    assert_one_line_error(result, "unknown keys font_size")
     assert not (tmp_path / "out").exists()
 
 
@@ -82,25 +74,25 @@ def test_gen_unknown_config_key(tmp_path: Path, tiny_dict: Path, two_fonts: list
 def test_gen_missing_input_file(tmp_path: Path, tiny_dict: Path, two_fonts: list[Path], option: str) -> None:
     missing = tmp_path / "missing.txt"
     args = {"--dict": (missing, two_fonts), "--font": (tiny_dict, [missing])}[option]
-    _assert_one_line_error(_gen(tmp_path / "out", *args), str(missing))
+    assert_one_line_error(_gen(tmp_path / "out", *args), str(missing))
 
 
 def test_gen_empty_dictionary(tmp_path: Path, two_fonts: list[Path]) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("\n \n", encoding="utf-8")
-    _assert_one_line_error(_gen(tmp_path / "out", empty, two_fonts), f"dictionary {empty} is empty")
+    assert_one_line_error(_gen(tmp_path / "out", empty, two_fonts), f"dictionary {empty} is empty")
     assert not (tmp_path / "out").exists()
 
 
 def test_gen_non_utf8_dictionary(tmp_path: Path, two_fonts: list[Path]) -> None:
     bad = tmp_path / "cp949.txt"
     bad.write_bytes("가방\n".encode("cp949"))
-    _assert_one_line_error(_gen(tmp_path / "out", bad, two_fonts), "is not UTF-8 text")
+    assert_one_line_error(_gen(tmp_path / "out", bad, two_fonts), "is not UTF-8 text")
 
 
 def test_gen_font_without_hangul(tmp_path: Path, tiny_dict: Path, bandal: Path, latin_font: Path) -> None:
     result = _gen(tmp_path / "out", tiny_dict, [bandal, latin_font])
-    _assert_one_line_error(result, f"font {latin_font} draws no Hangul syllable")
+    assert_one_line_error(result, f"font {latin_font} draws no Hangul syllable")
     assert not (tmp_path / "out").exists()
 
 
@@ -108,7 +100,7 @@ def test_gen_non_empty_output_without_overwrite(tmp_path: Path, tiny_dict: Path,
     out = tmp_path / "out"
     out.mkdir()
     (out / "mine.txt").write_text("keep", encoding="utf-8")
-    _assert_one_line_error(_gen(out, tiny_dict, two_fonts, "-c", 5), f"output folder {out} is not empty",
+    assert_one_line_error(_gen(out, tiny_dict, two_fonts, "-c", 5), f"output folder {out} is not empty",
                            "--overwrite")
     assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
 
@@ -118,7 +110,7 @@ def test_gen_overwrite_refuses_foreign_files(tmp_path: Path, tiny_dict: Path, tw
     assert _gen(out, tiny_dict, two_fonts, "-c", 5).exit_code == 0
     before = (out / "train" / "gt.txt").read_bytes()
     (out / "mine.txt").write_text("keep", encoding="utf-8")
-    _assert_one_line_error(_gen(out, tiny_dict, two_fonts, "-c", 5, "--seed", 1, "--overwrite"),
+    assert_one_line_error(_gen(out, tiny_dict, two_fonts, "-c", 5, "--seed", 1, "--overwrite"),
                            "--overwrite refused", "mine.txt")
     assert (out / "mine.txt").read_text(encoding="utf-8") == "keep"
     assert (out / "train" / "gt.txt").read_bytes() == before
@@ -134,7 +126,7 @@ def test_gen_overwrite_replaces_earlier_output(tmp_path: Path, tiny_dict: Path, 
 
 def test_gen_bad_option_value(tmp_path: Path, tiny_dict: Path, two_fonts: list[Path]) -> None:
     result = _gen(tmp_path / "out", tiny_dict, two_fonts, "--val-font", "nope")
-    _assert_one_line_error(result, "--val-font 'nope' matches no font")
+    assert_one_line_error(result, "--val-font 'nope' matches no font")
 
 
 def test_gen_interrupted(tmp_path: Path, tiny_dict: Path, two_fonts: list[Path],
@@ -148,6 +140,36 @@ def test_gen_interrupted(tmp_path: Path, tiny_dict: Path, two_fonts: list[Path],
     assert result.exit_code == 130
     assert result.stderr.splitlines() == ["easyocr-ko: interrupted; nothing half-written was kept"]
     assert sorted(p.name for p in out.iterdir()) == ["gen_config.yaml"]
+
+
+# ---------------------------------------------------------------- --augment values gen refuses
+
+
+@pytest.mark.parametrize("spec, fragments", BAD_AUGMENT, ids=[s for s, _ in BAD_AUGMENT])
+def test_gen_rejects_a_bad_augment_before_writing(tmp_path: Path, spec: str, fragments: list[str]) -> None:
+    out = tmp_path / "out"
+    result = _run("gen", "--output", out, "--count", 4, "--workers", 1, "-q", "--augment", spec)
+    assert_rejected(result, out, *fragments)
+
+
+def test_gen_rejects_a_bad_augment_from_the_config_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    config_file = tmp_path / "gen.yaml"
+    config_file.write_text(yaml.safe_dump({"augment": "fancy", "count": 4}), encoding="utf-8")
+    result = _run("gen", "--output", out, "--config", config_file, "-q")
+    assert_rejected(result, out, "unknown augment preset 'fancy'")
+
+
+def test_an_explicit_augment_overrides_a_bad_one_in_the_config_file(tmp_path: Path) -> None:
+    """Explicit options win over the file, so only the resolved value is checked: here the error is the
+    next problem (no dictionary file), not the file's augment."""
+    out = tmp_path / "out"
+    config_file = tmp_path / "gen.yaml"
+    config_file.write_text(yaml.safe_dump({"augment": "fancy"}), encoding="utf-8")
+    result = _run("gen", "--output", out, "--config", config_file, "--augment", "light", "--dict",
+                  tmp_path / "missing.txt", "-q")
+    assert result.exit_code == 1
+    assert "fancy" not in result.stderr and "missing.txt" in result.stderr
 
 
 # ---------------------------------------------------------------- easyocr-ko lmdb
@@ -172,7 +194,7 @@ def test_lmdb_converts_a_folder(tmp_path: Path, dtrb_folder: Path) -> None:
     db = LmdbDataset(out)
     assert db.labels() == ["가방", "나무", "다리미"]
     assert db[1][0] == (dtrb_folder / "2.png").read_bytes()
-    _assert_one_line_error(_run("lmdb", dtrb_folder, "-o", out), "already exists")
+    assert_one_line_error(_run("lmdb", dtrb_folder, "-o", out), "already exists")
     assert _run("lmdb", dtrb_folder, "-o", out, "--overwrite").exit_code == 0
 
 
@@ -180,7 +202,7 @@ def test_lmdb_bad_line_and_skip_bad(tmp_path: Path, dtrb_folder: Path) -> None:
     gt = dtrb_folder / "gt.txt"
     gt.write_text(gt.read_text(encoding="utf-8") + "4.png\t라디오\n5.png 마음\n", encoding="utf-8")
     # the gt file is parsed first: its malformed line 5 is reported before the missing image of line 4
-    _assert_one_line_error(_run("lmdb", dtrb_folder, "-o", tmp_path / "db"),
+    assert_one_line_error(_run("lmdb", dtrb_folder, "-o", tmp_path / "db"),
                            f"{gt}:5: no tab between image path and label")
     assert not (tmp_path / "db").exists()
     result = _run("lmdb", dtrb_folder, "-o", tmp_path / "db", "--skip-bad")
