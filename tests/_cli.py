@@ -1,5 +1,5 @@
 """Helpers of the command-line tests (tests/cli/): the one-line error contract and option values every verb
-taking ``--augment`` refuses."""
+taking ``--augment`` refuses; the hostile-input tests at the root use them too."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,14 +16,25 @@ BAD_AUGMENT = [
 ]
 
 
-def assert_one_line_error(result: Result, *fragments: str) -> None:
-    """A user error: exit status 1, one ``easyocr-ko: error:`` line on stderr holding every fragment, no stdout."""
-    assert result.exit_code == 1, (result.exit_code, result.output)
+def one_line_error(result: Result, *fragments: str, log_before: bool = False) -> str:
+    """A user error: exit status 1 and one ``easyocr-ko: error: ...`` line holding every fragment, alone on stderr
+    (with ``log_before``: after finetune's log blocks, which go to stderr by design, as its last line).  Returns
+    the line."""
+    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
     lines = result.stderr.splitlines()
+    if log_before:
+        assert lines and sum(line.startswith("easyocr-ko:") for line in lines) == 1, result.stderr
+        lines = lines[-1:]
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("easyocr-ko: error: ")
+    assert lines[0].startswith("easyocr-ko: error: "), lines[0]
     for fragment in fragments:
-        assert fragment in lines[0], lines[0]
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]
+
+
+def assert_one_line_error(result: Result, *fragments: str) -> None:
+    """:func:`one_line_error`, and nothing on stdout."""
+    one_line_error(result, *fragments)
     assert result.stdout == ""
 
 

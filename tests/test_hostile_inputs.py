@@ -33,6 +33,7 @@ from easyocr_ko.datasets.dtrb import LmdbDataset, decode_gray, write_lmdb
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.synth import generate as synth
 
+from _cli import one_line_error as _assert_one_line_error
 from _tiny import WORDS, render_png, tiny_checkpoint
 from conftest import TINY_WORDS
 
@@ -43,21 +44,6 @@ TRIO = "hostile_trio"  # recog_network name of the tiny exported trio (not an im
 
 def _run(*args: object, env: dict | None = None) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], env=env)
-
-
-def _assert_one_line_error(result: Result, *fragments: str, log_before: bool = False) -> str:
-    """Exit status 1 and one line ``easyocr-ko: error: ...`` holding ``fragments``, alone on stderr (with
-    ``log_before``: after finetune's log blocks, which go to stderr by design, as its last line)."""
-    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
-    lines = result.stderr.splitlines()
-    if log_before:
-        assert lines and sum(line.startswith("easyocr-ko:") for line in lines) == 1, result.stderr
-        lines = lines[-1:]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("easyocr-ko: error: "), lines[0]
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
 
 
 def _leftovers(folder: Path) -> list[Path]:
@@ -90,8 +76,6 @@ def _huge_png(width: int = 40000, height: int = 40000) -> bytes:
 def _corrupt_body(png: bytes) -> bytes:
     """The PNG's signature and IHDR chunk kept (its size reads fine), every byte after them zeroed."""
     return png[:33] + bytes(len(png) - 33)
-
-
 
 
 @pytest.fixture

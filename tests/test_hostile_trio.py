@@ -39,6 +39,7 @@ from easyocr_ko.cli.main import error_line
 from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.resources import TrioLocation, offline_model_dir
 
+from _cli import one_line_error as _assert_one_line_error
 from _tiny import render_png, tiny_checkpoint
 
 NAME = "hostile_swap"  # recog_network name of the trios here (not an importable module)
@@ -48,15 +49,6 @@ needs_offline_craft = pytest.mark.skipif(offline_model_dir() is None, reason="ea
 
 def _run(*args: object) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def _assert_one_line_error(result: Result, *fragments: str) -> str:
-    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("easyocr-ko: error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
 
 
 # ---------------------------------------------------------------- I. a half-swapped trio is never read

@@ -32,6 +32,7 @@ from easyocr_ko.cli import main
 from easyocr_ko.recognizer.model import build_model
 from easyocr_ko.recognizer.pretrained import load_checkpoint_file
 
+from _cli import one_line_error as _assert_one_line_error
 from _tiny import TINY_PARAMS, render_png, tiny_checkpoint
 
 CHARS = "가나다라마바사아자"  # the tiny checkpoint's character list
@@ -41,23 +42,6 @@ CHARS = "가나다라마바사아자"  # the tiny checkpoint's character list
 
 def _run(*args: object, env: dict | None = None) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], env=env)
-
-
-def _assert_one_line_error(result: Result, *fragments: str, log_before: bool = False) -> str:
-    """Exit status 1 and one line ``easyocr-ko: error: ...`` holding ``fragments``, alone on stderr (with
-    ``log_before``: after finetune's log lines, as its last line)."""
-    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
-    lines = result.stderr.splitlines()
-    if log_before:
-        assert lines and sum(line.startswith("easyocr-ko:") for line in lines) == 1, result.stderr
-        lines = lines[-1:]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("easyocr-ko: error: "), lines[0]
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
-
-
 
 
 @pytest.fixture
