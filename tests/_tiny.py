@@ -7,6 +7,7 @@ from pathlib import Path
 import torch
 from PIL import Image, ImageDraw, ImageFont
 
+from easyocr_ko.config import FinetuneConfig
 from easyocr_ko.datasets.dtrb import write_lmdb
 from easyocr_ko.recognizer.model import build_model
 from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT
@@ -88,3 +89,12 @@ def folder_set(root: Path, words: list[str], height: int = 32, fonts: list[Path]
     if fonts:
         (root / "fonts.tsv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
     return root
+
+
+def tiny_finetune_config(data: Path, init: Path, out: Path, **kw) -> FinetuneConfig:
+    """A FinetuneConfig for the tiny tests: ``data`` (one set), ``init`` (:func:`tiny_checkpoint`), run folder
+    ``out``, imgH 32, batch 16, 10 steps, validation every 5, Adam lr 3e-3, seed 7, one thread; ``kw`` override."""
+    base = dict(data=(data,), output=out, pretrained=str(init), imgH=32, batch_size=16, num_iter=10,
+                val_interval=5, optim="adam", lr=3e-3, seed=7, num_threads=1, show_examples=2)
+    base.update(kw)
+    return FinetuneConfig(**base)

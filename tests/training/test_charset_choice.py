@@ -2,8 +2,6 @@
 the resumed run's, and training labels outside a fixed charset (refused, or dropped with skip_unknown)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from easyocr_ko.charset import korean_g2_characters, ks_x_1001_hangul
@@ -15,15 +13,11 @@ from easyocr_ko.training.charset_choice import choose_charset, run_charset
 from easyocr_ko.training.finetune import finetune
 
 from _tiny import WORDS
+from _tiny import tiny_finetune_config as _config
 
 NONE = Pretrained(None, "", {}, "none")  # --pretrained none: random initialisation
 
 
-def _config(data: Path, init: Path, out: Path, **kw) -> FinetuneConfig:
-    base = dict(data=(data,), output=out, pretrained=str(init), imgH=32, batch_size=16, num_iter=10,
-                val_interval=5, optim="adam", lr=3e-3, seed=7, num_threads=1, show_examples=2)
-    base.update(kw)
-    return FinetuneConfig(**base)
 
 
 def test_choose_charset_fixed_or_extended(tmp_path):

@@ -26,13 +26,7 @@ from easyocr_ko.training.state import (
     set_rng_state,
 )
 
-
-def _config(data: Path, init: Path, out: Path, **kw) -> FinetuneConfig:
-    base = dict(data=(data,), output=out, pretrained=str(init), imgH=32, batch_size=16, num_iter=10,
-                val_interval=5, optim="adam", lr=3e-3, seed=7, num_threads=1, show_examples=2)
-    base.update(kw)
-    return FinetuneConfig(**base)
-
+from _tiny import tiny_finetune_config as _config
 
 # ---------------------------------------------------------------- unit tests (no training)
 
