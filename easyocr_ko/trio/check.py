@@ -163,6 +163,9 @@ def _read_config(yaml_file: Path) -> dict:
         raise EasyOcrKoError(f"{yaml_file}: character_list must be one string")
     if not isinstance(config["network_params"], dict):
         raise EasyOcrKoError(f"{yaml_file}: network_params must be a mapping")
+    imgH = config["imgH"]
+    if isinstance(imgH, bool) or not isinstance(imgH, int) or imgH <= 0:
+        raise EasyOcrKoError(f"{yaml_file}: imgH must be a positive whole number of pixels, not {imgH!r}")
     return config
 
 

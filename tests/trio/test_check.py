@@ -54,6 +54,10 @@ def test_check_trio_refusals_are_one_line(export):
     _edit_yaml(loc, character_list=CHARS, imgH=None)
     with pytest.raises(EasyOcrKoError, match="has no imgH"):
         check_trio(loc)
+    for bad in ("64", 64.5, -1, True):  # Reader would fail later, deep in its resize arithmetic
+        _edit_yaml(loc, imgH=bad)
+        with pytest.raises(EasyOcrKoError, match="imgH must be a positive whole number"):
+            check_trio(loc)
     _edit_yaml(loc, imgH=32, trio_sha256=None)  # the files are edited by hand below: no SHA-256 record to match
     state = torch.load(loc.pth, weights_only=True)
     torch.save({k[7:]: v for k, v in state.items()}, loc.pth)
