@@ -61,4 +61,4 @@ def test_readme_python_api_examples_run(tmp_path: Path, monkeypatch: pytest.Monk
     assert sorted(namespace["paths"]) == ["pth", "py", "yaml"]
     assert all(path.is_file() for path in namespace["paths"].values())
     assert set(namespace["cer"]) == {"korean_hw", "mine"}
-    assert [row["text"] for row in namespace["rows"]] == ["서울", "평양", "Seoul", "Pyeongyang", "56km", "205Km"]
+    assert [row["text"] for row in namespace["rows"]] == ["서울", "평양", "Seoul", "pyeongyang", "56km", "205Km"]
