@@ -8,8 +8,8 @@ jitter renderer, textgen lines and the ``full`` augmentation.
 Not covered: ``summary.json`` (timings), ``contact_sheet.png`` (drawn with matplotlib).
 
 The PNG bytes depend on Pillow (its FreeType and zlib), OpenCV and numpy: when those differ from the versions
-the digest was recorded with, the test is skipped with the reason, and the digest must be checked or recorded again from a
-known-good revision (``.venv/bin/python tests/synth/test_gen_golden.py`` prints it).
+the digest was recorded with, the test is skipped with the reason, and the digest must be checked or recorded
+again from a known-good revision (``.venv/bin/python tests/synth/test_gen_golden.py`` prints it).
 """
 from __future__ import annotations
 
