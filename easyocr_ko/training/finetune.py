@@ -328,6 +328,9 @@ def _restore(run: _Run) -> None:
     path, m, book = run.run_dir / "last.pth", run.model, run.book
     book.start_step, book.best, book.elapsed_before, book.partial = restore_last(
         path, m.module, m.optimizer, m.scaler, run.dist, m.character, m.network_params, run.config.optim)
+    if run.config.num_iter < book.start_step:  # nothing to train, and the schedule would be of another run
+        raise EasyOcrKoError(f"--resume: --num-iter {run.config.num_iter} is below the step the run reached "
+                             f"({book.start_step}); give --num-iter {book.start_step} or more")
     if run.dist.is_main:
         book.log.truncate_metrics(book.start_step)
     book.log.line(f"resumed from {path} at step {book.start_step}")

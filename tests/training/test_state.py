@@ -121,6 +121,17 @@ def test_resume_refuses_changed_options(data, init, tmp_path):
         load_run_config(tmp_path / "run", {"batch_size": 8})
 
 
+def test_resume_refuses_num_iter_below_the_step_reached(data, init, tmp_path):
+    run = tmp_path / "run"
+    finetune(_config(data, init, run, num_iter=5), log_stream=None)
+    before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}
+    with pytest.raises(EasyOcrKoError, match=r"--num-iter 3 is below the step the run reached \(5\)"):
+        finetune(load_run_config(run, {"num_iter": 3}), resume=True, log_stream=None)
+    assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before  # nothing rewritten
+    summary = finetune(load_run_config(run, {"num_iter": 5}), resume=True, log_stream=None)  # equal: a no-op run
+    assert summary["steps"] == 5
+
+
 def test_kill_during_checkpoint_write_keeps_previous(data, init, tmp_path, monkeypatch):
     run = tmp_path / "run"
     finetune(_config(data, init, run, num_iter=5), log_stream=None)
