@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "BUNDLED_NAME", "TrioLocation", "fonts_dir", "dicts_dir", "user_network_dir", "default_dictionary",
+    "BUNDLED_NAME", "CHECKPOINT_CHOICES", "TrioLocation", "fonts_dir", "dicts_dir", "user_network_dir",
+    "default_dictionary",
     "bundled_model_dir", "bundled_trio", "easyocr_module_path", "easyocr_model_dir",
     "easyocr_network_dir", "offline_model_dir",
 ]
@@ -119,6 +120,9 @@ class TrioLocation:
 
 BUNDLED_NAME = "korean_hw"
 """``recog_network`` name of the recognizer that ships with easyocr-ko (``easyocr_ko/bundled/``)."""
+
+CHECKPOINT_CHOICES = ("best_accuracy", "best_norm_ED", "last")
+"""The checkpoints a finetune run folder holds (``<choice>.pth``, DTRB's names plus ``last``), for ``--checkpoint``."""
 
 
 def bundled_model_dir() -> Path:

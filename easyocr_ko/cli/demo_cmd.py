@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from easyocr_ko.demo import DEFAULT_MAX_UPLOAD_MB
-from easyocr_ko.resources import BUNDLED_NAME
+from easyocr_ko.resources import BUNDLED_NAME, CHECKPOINT_CHOICES
 
 __all__ = ["demo"]
 
@@ -12,7 +12,7 @@ __all__ = ["demo"]
 @click.command()
 @click.option("--model", default=BUNDLED_NAME, show_default=True, help="The recognizer: the bundled korean_hw, an "
               "exported trio (folder or file), a finetune run folder or a checkpoint (as read --model).")
-@click.option("--checkpoint", type=click.Choice(["best_accuracy", "best_norm_ED", "last"]), default="best_accuracy",
+@click.option("--checkpoint", type=click.Choice(CHECKPOINT_CHOICES), default="best_accuracy",
               show_default=True, help="Which checkpoint of a --model run folder.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind: 127.0.0.1 serves this "
               "machine only; 0.0.0.0 serves the network too.")

@@ -24,7 +24,7 @@ from pathlib import Path
 import click
 
 from easyocr_ko.cli.options import EXISTING, PATH
-from easyocr_ko.evaluation.models import CHECKPOINT_CHOICES
+from easyocr_ko.resources import CHECKPOINT_CHOICES
 
 __all__ = ["eval_cmd"]
 

@@ -10,6 +10,7 @@ import click
 from click.core import ParameterSource
 
 from easyocr_ko.cli.options import EXISTING, PATH, echo_json
+from easyocr_ko.resources import CHECKPOINT_CHOICES
 
 __all__ = ["export", "install_model", "read"]
 
@@ -19,7 +20,7 @@ __all__ = ["export", "install_model", "read"]
 @click.option("--model-dir", type=PATH, help="EasyOCR model_storage_directory [~/.EasyOCR/model].")
 @click.option("--network-dir", type=PATH, help="EasyOCR user_network_directory [~/.EasyOCR/user_network].")
 @click.option("--name", default="custom", show_default=True, help="recog_network name of the trio.")
-@click.option("--checkpoint", type=click.Choice(["best_accuracy", "best_norm_ED", "last"]), default="best_accuracy",
+@click.option("--checkpoint", type=click.Choice(CHECKPOINT_CHOICES), default="best_accuracy",
               show_default=True, help="Which checkpoint of a run folder.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing trio of that name (all three files at once), or "
               "the --onnx file.")
@@ -75,7 +76,7 @@ def _export_onnx(source: Path, checkpoint: str, onnx_path: Path, check_data: tup
 @click.option("--quantize/--no-quantize", default=True, help="Reader's int8 quantization on CPU [on, as Reader].")
 @click.option("--model", "model", help="Instead of a trio: a finetune run folder or checkpoint (any network, Attn "
               "too), read with easyocr-ko's decoding beside Reader's CRAFT.")
-@click.option("--checkpoint", type=click.Choice(["best_accuracy", "best_norm_ED", "last"]), default="best_accuracy",
+@click.option("--checkpoint", type=click.Choice(CHECKPOINT_CHOICES), default="best_accuracy",
               show_default=True, help="Which checkpoint of a --model run folder.")
 @click.option("--engine", type=click.Choice(["reader", "onnx"]), default="reader", show_default=True,
               help="reader: EasyOCR's Reader (PyTorch); onnx: CRAFT and the recognizer in onnxruntime on the CPU, "

@@ -63,16 +63,19 @@ from easyocr_ko.recognizer import dtrb
 from easyocr_ko.recognizer.dtrb import stage_string
 from easyocr_ko.recognizer.model import add_module_prefix, stages_of
 from easyocr_ko.recognizer.pretrained import CHECKPOINT_FORMAT, from_checkpoint, load_checkpoint_file
-from easyocr_ko.resources import TrioLocation, bundled_trio, easyocr_model_dir, easyocr_network_dir, user_network_dir
+from easyocr_ko.resources import (
+    CHECKPOINT_CHOICES,
+    TrioLocation,
+    bundled_trio,
+    easyocr_model_dir,
+    easyocr_network_dir,
+    user_network_dir,
+)
 from easyocr_ko.trio.check import FINGERPRINT_KEY, READER_CTC_ONLY, check_trio, require_ctc
 from easyocr_ko.trio.reader import CRAFT_FILE, check_craft, find_craft
 
 __all__ = ["CHECKPOINT_CHOICES", "check_network_name", "resolve_checkpoint", "yaml_text", "export_checkpoint",
            "export_run", "install_bundled"]
-
-CHECKPOINT_CHOICES = ("best_accuracy", "best_norm_ED", "last")
-"""The checkpoints a finetune run folder holds (``<choice>.pth``), for ``--checkpoint``."""
-
 
 def check_network_name(name: str) -> None:
     """Check that ``name`` can be a ``recog_network``: EasyOCR imports ``NAME.py`` as module ``NAME`` after

@@ -4,6 +4,8 @@ tests/test_hostile_*.py files.)"""
 from __future__ import annotations
 
 import errno
+import subprocess
+import sys
 
 import click
 from click.testing import CliRunner
@@ -21,6 +23,15 @@ def test_every_verb_is_registered_and_listed_in_the_help() -> None:
     assert result.exit_code == 0
     listed = result.stdout.split("Commands:")[1].split()
     assert all(verb in listed for verb in VERBS)
+
+
+def test_the_group_and_gen_do_not_import_torch() -> None:
+    """``easyocr-ko --help`` and ``gen`` start without PyTorch (about 7 s to import on a 2-core CPU): only the
+    verbs that run a network import it, when they run."""
+    code = ("import sys; from easyocr_ko.cli.main import main; from easyocr_ko.synth.generate import generate; "
+            "print(' '.join(m for m in ('torch', 'torchvision', 'easyocr') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == []
 
 
 def test_version() -> None:
