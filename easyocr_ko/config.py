@@ -274,7 +274,8 @@ class AugmentOptions:
     jamo and pen, which helped on real handwriting; crop and form made it worse in the issue-22 ablations):
         jamo_p / jamo_shift / jamo_scale / jamo_rotate: ``split_components``, each connected component (jamo
             or stroke) moved by up to ``jamo_shift`` in [0, 0.2] of the height, scaled by ``1 ± jamo_scale``
-            in [0, 0.4] per axis and turned by up to ``jamo_rotate`` in [0, 30] degrees.
+            in [0, 0.4] per axis and turned by up to ``jamo_rotate`` in [0, 30] degrees; each vertical vowel
+            moved right by up to ``jamo_spread`` in [0, 0.4] of the height more (wide syllables; 0: off).
         pen_p / pen_width: ``pen_restroke``, mean pen width in [0.5, 6] px.
         crop_p / crop_margin / crop_rotate / crop_neighbour: ``detector_crop``, margins up to ``crop_margin``
             in [0, 1] of the text height, rotation up to ``crop_rotate`` in [0, 10] degrees, a fragment of a
@@ -312,6 +313,7 @@ class AugmentOptions:
     jamo_shift: float = 0.07
     jamo_scale: float = 0.2
     jamo_rotate: float = 6.0
+    jamo_spread: float = 0.0
     pen_p: float = 0.0
     pen_width: float = 2.0
     crop_p: float = 0.0
@@ -438,8 +440,8 @@ _AUGMENT_LIMITS: dict[str, tuple[float, float]] = {
     "ink_lift": (0, 150), "paper_strength": (0, 1), "perspective_shift": (0, 0.1),
     "blur_sigma": (0, 2.5), "motion_fraction": (0, 1), "motion_length": (2, 9),
     "noise_sigma": (0, 30), "jpeg_quality": (10, 95), "jamo_shift": (0, 0.2), "jamo_scale": (0, 0.4),
-    "jamo_rotate": (0, 30), "pen_width": (0.5, 6), "crop_margin": (0, 1), "crop_rotate": (0, 10),
-    "crop_neighbour": (0, 1),
+    "jamo_rotate": (0, 30), "jamo_spread": (0, 0.4), "pen_width": (0.5, 6), "crop_margin": (0, 1),
+    "crop_rotate": (0, 10), "crop_neighbour": (0, 1),
 }
 _AUGMENT_PRESETS: dict[str, dict[str, Any]] = {
     "none": {},

@@ -702,7 +702,7 @@ def apply(image: np.ndarray, rng: np.random.Generator, config: AugmentOptions) -
 
         if real["jamo"]:
             out = realpen.split_components(out, rng, max_shift=c.jamo_shift, max_scale=c.jamo_scale,
-                                           max_rotate=c.jamo_rotate)
+                                           max_rotate=c.jamo_rotate, spread=c.jamo_spread)
         if real["pen"]:
             out = realpen.pen_restroke(out, rng, width=c.pen_width)
     out = _pen_stages(out, rng, c, fire)

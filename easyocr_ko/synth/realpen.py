@@ -140,8 +140,28 @@ def _component_matrix(rng: np.random.Generator, centre: np.ndarray, shift: float
     return np.hstack([a, t[:, None]]).astype(np.float32)
 
 
+def _vertical_stem(labels: np.ndarray, stats: np.ndarray, k: int, ink_height: float) -> bool:
+    """Whether component ``k`` is a vertical vowel (or its stem): taller than 1.3x its width, at least 35 % of
+    the ink's height, one of its columns inked for 80 % of its height without a break, and no enclosed hole
+    (a tall ㅇ or ㅁ has long straight sides, but a hole)."""
+    x, y, w, h = (int(stats[k, i]) for i in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH,
+                                             cv2.CC_STAT_HEIGHT))
+    if h < 1.3 * w or h < 0.35 * ink_height:
+        return False
+    part = labels[y:y + h, x:x + w] == k
+    run = best = np.zeros(w, np.int32)
+    for row in part:
+        run = np.where(row, run + 1, 0)
+        best = np.maximum(best, run)
+    if best.max() < 0.8 * h:
+        return False
+    outside = np.pad(part, 1).astype(np.uint8)  # paper reachable from the border: 2; a hole stays 0
+    cv2.floodFill(outside, None, (0, 0), 2)
+    return not bool((outside == 0).any())
+
+
 def split_components(image: np.ndarray, rng: np.random.Generator, *, max_shift: float = 0.07,
-                     max_scale: float = 0.2, max_rotate: float = 6.0) -> np.ndarray:
+                     max_scale: float = 0.2, max_rotate: float = 6.0, spread: float = 0.0) -> np.ndarray:
     """Move, scale and turn each connected component of the ink on its own (jamo-level variation).
 
     The ink (coverage above 0.3 of the ink/ground contrast) is split into 8-connected components; in Hangul
@@ -151,12 +171,20 @@ def split_components(image: np.ndarray, rng: np.random.Generator, *, max_shift: 
     axis; the warped components are laid on the original paper (inpainted under the old ink).  The canvas
     grows where a component leaves it and is resized back to ``H`` rows.
 
+    ``spread`` widens syllables as pens do: real writers often set a vertical vowel (ㅏ ㅣ ㅓ ㅕ ...) well
+    to the right of its initial consonant ("O  ㅏ" for 아; see tests/synth/test_realpen.py), which fonts never
+    do and which a font-trained model reads as a Latin letter or digit plus a stroke.  Each component with a
+    long vertical stem (:func:`_vertical_stem`: a vertical vowel, or a 1 or l) moves right by a further
+    ``U(0, spread) * H`` px.  With ``spread`` 0 no number is drawn for it, so every earlier
+    output is unchanged.
+
     Args:
         image: uint8 (H, W), dark on light.
         rng: randomness.
         max_shift: fraction of the image height, in [0, 0.2].
         max_scale: relative change of each axis, in [0, 0.4].
         max_rotate: degrees, in [0, 30].
+        spread: fraction of the image height, in [0, 0.4].
 
     Returns:
         uint8 (H, W'); a copy if the image holds no ink.
@@ -172,7 +200,9 @@ def split_components(image: np.ndarray, rng: np.random.Generator, *, max_shift: 
     cov = _coverage(image, ground, ink)
     mask = (cov > 0.3).astype(np.uint8)
     n, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    pad = int(math.ceil(max_shift * h + max_scale * h)) + 2
+    pad = int(math.ceil(max_shift * h + max_scale * h + spread * h)) + 2
+    ink_rows = np.flatnonzero(mask.any(axis=1))
+    ink_height = float(ink_rows[-1] - ink_rows[0] + 1) if ink_rows.size else float(h)
     size = (w + 2 * pad, h + 2 * pad)
     out = np.zeros((size[1], size[0]), np.float32)
     near = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8))  # soft edges join their component
@@ -182,6 +212,8 @@ def split_components(image: np.ndarray, rng: np.random.Generator, *, max_shift: 
         part = np.zeros_like(out)
         part[pad:pad + h, pad:pad + w] = np.where((labels == k) | ((labels == 0) & (near == k)), cov, 0.0)
         m = _component_matrix(rng, centroids[k] + pad, max_shift * h, max_scale, max_rotate)
+        if spread > 0 and _vertical_stem(labels, stats, k, ink_height):
+            m[0, 2] += rng.uniform(0.0, spread) * h
         np.maximum(out, cv2.warpAffine(part, m, size, flags=cv2.INTER_LINEAR), out=out)
     background = cv2.copyMakeBorder(_background(image, mask > 0), pad, pad, pad, pad, cv2.BORDER_REFLECT)
     rows, cols = np.flatnonzero((out > 0.05).any(axis=1)), np.flatnonzero((out > 0.05).any(axis=0))

@@ -56,6 +56,34 @@ def test_split_components_without_motion_keeps_the_word(word):
     assert 0.5 < ratio < 1.8 and np.abs(moved.astype(int)[:, :word.shape[1]] - word.astype(int)).mean() > 3
 
 
+def _gap_after_first_ink(image: np.ndarray) -> int:
+    """Width in px of the widest ink-free run of columns inside the ink's extent."""
+    cols = _ink(image).any(axis=0)
+    inside = cols[np.flatnonzero(cols)[0]:np.flatnonzero(cols)[-1] + 1]
+    runs, run = [0], 0
+    for c in inside:
+        run = 0 if c else run + 1
+        runs.append(run)
+    return max(runs)
+
+
+def test_split_components_spread_moves_vertical_vowels_right_only():
+    font = fonts_dir() / "NanumPen.ttf"
+    a = render_jittered("아", font, 64, rng=np.random.default_rng(0))  # ㅇ + ㅏ (tall, narrow)
+    o = render_jittered("오", font, 64, rng=np.random.default_rng(0))  # ㅇ over ㅗ: nothing tall and narrow
+    still = dict(max_shift=0, max_scale=0, max_rotate=0)
+    spread = [realpen.split_components(a, np.random.default_rng(s), spread=0.4, **still) for s in range(6)]
+    gaps = [_gap_after_first_ink(x) for x in spread]
+    base = _gap_after_first_ink(realpen.split_components(a, np.random.default_rng(0), **still))
+    assert max(gaps) > base + 8 and min(gaps) >= base - 1  # ㅏ only ever moves away from ㅇ, by how much varies
+    assert max(x.shape[1] for x in spread) > a.shape[1]  # the syllable gets wider
+    same_o = realpen.split_components(o, np.random.default_rng(0), spread=0.4, **still)
+    assert np.abs(same_o.astype(int) - realpen.split_components(o, np.random.default_rng(0), **still)).mean() < 1
+    # spread 0 draws nothing more: the same output as before the option existed, for any other setting
+    assert np.array_equal(realpen.split_components(a, np.random.default_rng(4)),
+                          realpen.split_components(a, np.random.default_rng(4), spread=0.0))
+
+
 def test_pen_restroke_draws_thin_strokes_along_the_old_ones():
     bold = render_jittered("갑동", fonts_dir() / "BMDOHYEON_ttf.ttf", 64, rng=np.random.default_rng(1))
     thin = realpen.pen_restroke(bold, np.random.default_rng(1), width=1.5, gap_fraction=0)
