@@ -159,10 +159,13 @@ def sheets(path: Path, seed: int) -> None:
 
 
 def realpen_rows(base: list[np.ndarray], rng: np.random.Generator) -> list[tuple[str, list[np.ndarray]]]:
-    """The real-pen stages one by one (two draws each) and the ``realpen`` preset (three draws)."""
+    """The real-pen stages one by one (two draws each; ``spread``: ``jamo_spread=0.3`` alone, the vertical vowels
+    moved right) and the ``realpen`` preset (three draws)."""
     realpen_only = transforms(AugmentOptions.preset("realpen"))
+    realpen_only["spread (jamo_spread=0.3)"] = functools.partial(realpen.split_components, max_shift=0, max_scale=0,
+                                                                 max_rotate=0, spread=0.3)
     rows = [("clean", base)]
-    for name in ("jamo (realpen)", "pen (realpen)", "crop (realpen)", "form (realpen)"):
+    for name in ("jamo (realpen)", "spread (jamo_spread=0.3)", "pen (realpen)", "crop (realpen)", "form (realpen)"):
         for k in range(2):
             rows.append((f"{name.split()[0]} {k + 1}", [realpen_only[name](img, rng) for img in base]))
     config = AugmentOptions.preset("realpen")

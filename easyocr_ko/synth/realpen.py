@@ -160,6 +160,21 @@ def _vertical_stem(labels: np.ndarray, stats: np.ndarray, k: int, ink_height: fl
     return not bool((outside == 0).any())
 
 
+def _spread_shifts(labels: np.ndarray, stats: np.ndarray, centroids: np.ndarray, rng: np.random.Generator,
+                   max_px: float) -> np.ndarray:
+    """Extra x shift (px) per component label: each vertical stem draws a gap ``U(0, max_px)``, which moves it
+    and every component whose centroid lies to its right (the rest of the line), so syllables get wider without
+    running into the next one."""
+    rows = np.flatnonzero(labels.any(axis=1))
+    ink_height = float(rows[-1] - rows[0] + 1)
+    shifts = np.zeros(len(stats))
+    for k in range(1, len(stats)):
+        if stats[k, cv2.CC_STAT_AREA] >= 2 and _vertical_stem(labels, stats, k, ink_height):
+            shifts[centroids[:, 0] >= centroids[k, 0]] += rng.uniform(0.0, max_px)
+    shifts[0] = 0.0
+    return shifts
+
+
 def split_components(image: np.ndarray, rng: np.random.Generator, *, max_shift: float = 0.07,
                      max_scale: float = 0.2, max_rotate: float = 6.0, spread: float = 0.0) -> np.ndarray:
     """Move, scale and turn each connected component of the ink on its own (jamo-level variation).
@@ -173,10 +188,11 @@ def split_components(image: np.ndarray, rng: np.random.Generator, *, max_shift: 
 
     ``spread`` widens syllables as pens do: real writers often set a vertical vowel (ㅏ ㅣ ㅓ ㅕ ...) well
     to the right of its initial consonant ("O  ㅏ" for 아; see tests/synth/test_realpen.py), which fonts never
-    do and which a font-trained model reads as a Latin letter or digit plus a stroke.  Each component with a
-    long vertical stem (:func:`_vertical_stem`: a vertical vowel, or a 1 or l) moves right by a further
-    ``U(0, spread) * H`` px.  With ``spread`` 0 no number is drawn for it, so every earlier
-    output is unchanged.
+    do and which a font-trained model reads as a Latin letter or digit plus a stroke (the left-edge errors of
+    issue 22).  Each component with a long vertical stem (:func:`_vertical_stem`: a vertical vowel, or a 1 or
+    l) opens a gap of ``U(0, spread) * H`` px before itself: it and everything to its right move right by that
+    much (:func:`_spread_shifts`).  With ``spread`` 0 no number is drawn for it, so every earlier output is
+    unchanged.
 
     Args:
         image: uint8 (H, W), dark on light.
@@ -200,10 +216,10 @@ def split_components(image: np.ndarray, rng: np.random.Generator, *, max_shift: 
     cov = _coverage(image, ground, ink)
     mask = (cov > 0.3).astype(np.uint8)
     n, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    pad = int(math.ceil(max_shift * h + max_scale * h + spread * h)) + 2
-    ink_rows = np.flatnonzero(mask.any(axis=1))
-    ink_height = float(ink_rows[-1] - ink_rows[0] + 1) if ink_rows.size else float(h)
-    size = (w + 2 * pad, h + 2 * pad)
+    pad = int(math.ceil(max_shift * h + max_scale * h)) + 2
+    widen = _spread_shifts(labels, stats, centroids, rng, spread * h) if spread > 0 else np.zeros(n)
+    extra = int(math.ceil(widen.max())) if n > 1 else 0  # room on the right for the widened line
+    size = (w + 2 * pad + extra, h + 2 * pad)
     out = np.zeros((size[1], size[0]), np.float32)
     near = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8))  # soft edges join their component
     for k in range(1, n):
@@ -212,10 +228,9 @@ def split_components(image: np.ndarray, rng: np.random.Generator, *, max_shift: 
         part = np.zeros_like(out)
         part[pad:pad + h, pad:pad + w] = np.where((labels == k) | ((labels == 0) & (near == k)), cov, 0.0)
         m = _component_matrix(rng, centroids[k] + pad, max_shift * h, max_scale, max_rotate)
-        if spread > 0 and _vertical_stem(labels, stats, k, ink_height):
-            m[0, 2] += rng.uniform(0.0, spread) * h
+        m[0, 2] += widen[k]
         np.maximum(out, cv2.warpAffine(part, m, size, flags=cv2.INTER_LINEAR), out=out)
-    background = cv2.copyMakeBorder(_background(image, mask > 0), pad, pad, pad, pad, cv2.BORDER_REFLECT)
+    background = cv2.copyMakeBorder(_background(image, mask > 0), pad, pad, pad, pad + extra, cv2.BORDER_REFLECT)
     rows, cols = np.flatnonzero((out > 0.05).any(axis=1)), np.flatnonzero((out > 0.05).any(axis=0))
     if rows.size == 0:
         return image.copy()
