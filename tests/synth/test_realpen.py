@@ -67,6 +67,15 @@ def _gap_after_first_ink(image: np.ndarray) -> int:
     return max(runs)
 
 
+def _blank_runs(image: np.ndarray) -> int:
+    """Number of ink-free runs of at least 2 columns between the first and the last inked column."""
+    cols = _ink(image).any(axis=0)
+    inside = cols[np.flatnonzero(cols)[0]:np.flatnonzero(cols)[-1] + 1]
+    edges = np.diff(np.concatenate([[1], inside.astype(int), [1]]))
+    starts, ends = np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)
+    return int(((ends - starts) >= 2).sum())
+
+
 def test_split_components_spread_moves_vertical_vowels_right_only():
     font = fonts_dir() / "NanumPen.ttf"
     a = render_jittered("아", font, 64, rng=np.random.default_rng(0))  # ㅇ + ㅏ (tall, narrow)
@@ -79,6 +88,11 @@ def test_split_components_spread_moves_vertical_vowels_right_only():
     assert max(x.shape[1] for x in spread) > a.shape[1]  # the syllable gets wider
     same_o = realpen.split_components(o, np.random.default_rng(0), spread=0.4, **still)
     assert np.abs(same_o.astype(int) - realpen.split_components(o, np.random.default_rng(0), **still)).mean() < 1
+    # the rest of the line moves with the vowel: 아오's ㅏ opens a gap before itself, not a collision with 오
+    ao = render_jittered("아오", font, 64, rng=np.random.default_rng(0))
+    for s in range(6):
+        wide = realpen.split_components(ao, np.random.default_rng(s), spread=0.4, **still)
+        assert _blank_runs(wide) >= _blank_runs(ao)
     # spread 0 draws nothing more: the same output as before the option existed, for any other setting
     assert np.array_equal(realpen.split_components(a, np.random.default_rng(4)),
                           realpen.split_components(a, np.random.default_rng(4), spread=0.0))
