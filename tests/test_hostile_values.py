@@ -310,9 +310,11 @@ def test_C_second_resume_of_a_running_run_is_refused(tmp_path: Path, trained: Pa
     finally:
         first.send_signal(signal.SIGKILL)  # dies without releasing anything itself: the OS frees the lock
         first.communicate()
-    # the lock went with the process; a run that ends releases it too (two resumes in a row, in this process)
+    # the lock went with the process; a run that ends releases it too (two resumes in a row, in this process,
+    # each to the step last.pth holds: nothing left to train)
+    reached = torch.load(run / "last.pth", map_location="cpu", weights_only=False)["step"]
     for _ in range(2):
-        result = _run("finetune", "--resume", run, "--num-iter", 1, "-q")
+        result = _run("finetune", "--resume", run, "--num-iter", reached, "-q")
         assert result.exit_code == 0, (result.output, result.exception)
 
 
