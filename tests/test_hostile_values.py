@@ -312,7 +312,7 @@ def test_C_second_resume_of_a_running_run_is_refused(tmp_path: Path, trained: Pa
         first.communicate()
     # the lock went with the process; a run that ends releases it too (two resumes in a row, in this process,
     # each to the step last.pth holds: nothing left to train)
-    reached = torch.load(run / "last.pth", map_location="cpu", weights_only=False)["step"]
+    reached = load_checkpoint_file(run / "last.pth")["step"]
     for _ in range(2):
         result = _run("finetune", "--resume", run, "--num-iter", reached, "-q")
         assert result.exit_code == 0, (result.output, result.exception)

@@ -32,9 +32,8 @@ from easyocr_ko.errors import EasyOcrKoError
 from easyocr_ko.recognizer.model import is_attention
 from easyocr_ko.recognizer.predict import reader_ignore_idx
 from easyocr_ko.recognizer.pretrained import BUILTIN, BuiltinNotFound, load_pretrained
-from easyocr_ko.resources import BUNDLED_NAME, bundled_trio, easyocr_model_dir
+from easyocr_ko.resources import BUNDLED_NAME, CHECKPOINT_CHOICES, bundled_trio, easyocr_model_dir
 from easyocr_ko.trio.check import Trio, check_trio, locate_trio
-from easyocr_ko.trio.export import CHECKPOINT_CHOICES
 
 __all__ = ["CHECKPOINT_CHOICES", "ModelSpec", "resolve_model", "unique_names"]
 

@@ -161,17 +161,14 @@ def _vertical_stem(labels: np.ndarray, stats: np.ndarray, k: int, ink_height: fl
 
 
 def _spread_shifts(labels: np.ndarray, stats: np.ndarray, centroids: np.ndarray, rng: np.random.Generator,
-                   max_px: float) -> np.ndarray:
-    """Extra x shift (px) per component label: each vertical stem draws a gap ``U(0, max_px)``, which moves it
-    and every component whose centroid lies to its right (the rest of the line), so syllables get wider without
-    running into the next one."""
-    rows = np.flatnonzero(labels.any(axis=1))
-    ink_height = float(rows[-1] - rows[0] + 1)
+                   max_px: float, ink_height: float) -> np.ndarray:
+    """Extra x shift (px) per component label (index 0, the paper, is never used): each vertical stem draws a
+    gap ``U(0, max_px)``, which moves it and every component whose centroid lies to its right (the rest of the
+    line), so syllables get wider without running into the next one."""
     shifts = np.zeros(len(stats))
     for k in range(1, len(stats)):
         if stats[k, cv2.CC_STAT_AREA] >= 2 and _vertical_stem(labels, stats, k, ink_height):
             shifts[centroids[:, 0] >= centroids[k, 0]] += rng.uniform(0.0, max_px)
-    shifts[0] = 0.0
     return shifts
 
 
@@ -217,8 +214,11 @@ def split_components(image: np.ndarray, rng: np.random.Generator, *, max_shift: 
     mask = (cov > 0.3).astype(np.uint8)
     n, labels, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
     pad = int(math.ceil(max_shift * h + max_scale * h)) + 2
-    widen = _spread_shifts(labels, stats, centroids, rng, spread * h) if spread > 0 else np.zeros(n)
-    extra = int(math.ceil(widen.max())) if n > 1 else 0  # room on the right for the widened line
+    widen = np.zeros(n)
+    if spread > 0 and n > 1:
+        ink_rows = np.flatnonzero(mask.any(axis=1))
+        widen = _spread_shifts(labels, stats, centroids, rng, spread * h, float(ink_rows[-1] - ink_rows[0] + 1))
+    extra = int(math.ceil(widen.max()))  # room on the right for the widened line
     size = (w + 2 * pad + extra, h + 2 * pad)
     out = np.zeros((size[1], size[0]), np.float32)
     near = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8))  # soft edges join their component

@@ -56,24 +56,21 @@ def test_split_components_without_motion_keeps_the_word(word):
     assert 0.5 < ratio < 1.8 and np.abs(moved.astype(int)[:, :word.shape[1]] - word.astype(int)).mean() > 3
 
 
-def _gap_after_first_ink(image: np.ndarray) -> int:
-    """Width in px of the widest ink-free run of columns inside the ink's extent."""
-    cols = _ink(image).any(axis=0)
-    inside = cols[np.flatnonzero(cols)[0]:np.flatnonzero(cols)[-1] + 1]
-    runs, run = [0], 0
-    for c in inside:
-        run = 0 if c else run + 1
-        runs.append(run)
-    return max(runs)
-
-
-def _blank_runs(image: np.ndarray) -> int:
-    """Number of ink-free runs of at least 2 columns between the first and the last inked column."""
+def _blank_run_widths(image: np.ndarray) -> np.ndarray:
+    """Widths in px of the ink-free runs of columns between the first and the last inked column."""
     cols = _ink(image).any(axis=0)
     inside = cols[np.flatnonzero(cols)[0]:np.flatnonzero(cols)[-1] + 1]
     edges = np.diff(np.concatenate([[1], inside.astype(int), [1]]))
-    starts, ends = np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)
-    return int(((ends - starts) >= 2).sum())
+    return np.flatnonzero(edges == 1) - np.flatnonzero(edges == -1)
+
+
+def _widest_gap(image: np.ndarray) -> int:
+    return int(_blank_run_widths(image).max(initial=0))
+
+
+def _blank_runs(image: np.ndarray) -> int:
+    """Number of ink-free runs of at least 2 columns inside the ink's extent."""
+    return int((_blank_run_widths(image) >= 2).sum())
 
 
 def test_split_components_spread_moves_vertical_vowels_right_only():
@@ -82,8 +79,8 @@ def test_split_components_spread_moves_vertical_vowels_right_only():
     o = render_jittered("오", font, 64, rng=np.random.default_rng(0))  # ㅇ over ㅗ: nothing tall and narrow
     still = dict(max_shift=0, max_scale=0, max_rotate=0)
     spread = [realpen.split_components(a, np.random.default_rng(s), spread=0.4, **still) for s in range(6)]
-    gaps = [_gap_after_first_ink(x) for x in spread]
-    base = _gap_after_first_ink(realpen.split_components(a, np.random.default_rng(0), **still))
+    gaps = [_widest_gap(x) for x in spread]
+    base = _widest_gap(realpen.split_components(a, np.random.default_rng(0), **still))
     assert max(gaps) > base + 8 and min(gaps) >= base - 1  # ㅏ only ever moves away from ㅇ, by how much varies
     assert max(x.shape[1] for x in spread) > a.shape[1]  # the syllable gets wider
     same_o = realpen.split_components(o, np.random.default_rng(0), spread=0.4, **still)
